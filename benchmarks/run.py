@@ -1,0 +1,446 @@
+"""govsim benchmark harness: the one command (issue 8).
+
+    /work/venv/bin/python benchmarks/run.py [--quick] [--reps N] [--sections mmc,township,...]
+
+Every measured case runs in a fresh subprocess (`case.py`) so that peak memory is per case;
+only the simulation is timed. Prints the tables and writes benchmarks/out/results.{json,md}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import mmc_theory
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+SECTIONS = ("mmc", "township", "county", "scaling", "experiment")
+CHANNEL_PRESETS = ("offline_only", "online_first", "digital_only", "inclusive")
+SCALING_RESIDENTS = (10_000, 50_000, 100_000, 200_000, 400_000)
+RESIDENTS_PER_TOWNSHIP = 20_000
+GIB = 1024.0
+
+# M/M/3 at utilisation 0.8, mean service 10 min (the reference case of the brief).
+MMC = {"servers": 3, "arrivals_per_hour": 14.4, "mean_service": 10.0}
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def run_case(case: dict[str, Any], timeout: float) -> dict[str, Any]:
+    """Run one case in a fresh interpreter; return its result dict (or {'error': ...})."""
+    cmd = [sys.executable, str(HERE / "case.py"), json.dumps(case)]
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    try:
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=HERE.parent
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout:.0f} s"}
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith("BENCH_RESULT "):
+            return dict(json.loads(line[len("BENCH_RESULT ") :]))
+    tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+    return {"error": f"exit {proc.returncode}: {tail[:300]}"}
+
+
+def repeat(label: str, case: dict[str, Any], reps: int, timeout: float) -> dict[str, Any]:
+    """Run `case` `reps` times (seed 1..reps); summarise medians, min and max."""
+    runs: list[dict[str, Any]] = []
+    for rep in range(reps):
+        res = run_case({**case, "seed": case.get("seed", 0) + rep + 1}, timeout)
+        if "error" in res:
+            log(f"  {label}: not available ({res['error']})")
+            return {"label": label, "case": case, "error": res["error"], "runs": runs}
+        runs.append(res)
+        log(
+            f"  {label} rep {rep + 1}/{reps}: {res['wall_s']:.2f} s, n={res['n']:,}, "
+            f"peak {res['peak_rss_mib']:.0f} MiB"
+        )
+    return {"label": label, "case": case, "runs": runs, **summarise(runs)}
+
+
+def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    walls = [r["wall_s"] for r in runs]
+    rates = [r["n"] / r["wall_s"] for r in runs if r["wall_s"] > 0]
+    per_item = [r["wall_s"] / r["n"] for r in runs if r["n"]]
+    out: dict[str, Any] = {
+        "wall_median": statistics.median(walls),
+        "wall_min": min(walls),
+        "wall_max": max(walls),
+        "n_median": statistics.median(r["n"] for r in runs),
+        "rate_median": statistics.median(rates) if rates else math.nan,
+        "s_per_item_median": statistics.median(per_item) if per_item else math.nan,
+        "peak_rss_mib_max": max(r["peak_rss_mib"] for r in runs),
+        "sim_rss_mib_median": statistics.median(r["sim_rss_mib"] for r in runs),
+        "child_peak_rss_mib_max": max(r.get("child_peak_rss_mib", 0.0) for r in runs),
+    }
+    waits = [r["mean_wait"] for r in runs if "mean_wait" in r]
+    if waits:
+        ses = [r.get("wait_se", math.nan) for r in runs if "mean_wait" in r]
+        out["mean_wait"] = statistics.fmean(waits)
+        # Independent replications: the SE of their average.
+        out["wait_se"] = (
+            statistics.stdev(waits) / math.sqrt(len(waits)) if len(waits) > 1 else ses[0]
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------- sections
+
+
+def section_mmc(args: argparse.Namespace) -> list[dict[str, Any]]:
+    customers = args.customers
+    rate = MMC["arrivals_per_hour"]
+    horizon_days = customers / (rate * 24.0)
+    base = {**MMC, "customers": customers}
+    govsim_overrides = [
+        "scenario=mmc",
+        f"mmc.windows={MMC['servers']}",
+        f"mmc.arrivals_per_hour={rate}",
+        f"mmc.mean_service_minutes={MMC['mean_service']}",
+        f"run.horizon_days={horizon_days:.4f}",
+    ]
+    cases = [
+        ("plain SimPy M/M/3", {"kind": "plain_mmc", **base}),
+        ("govsim scenario=mmc", {"kind": "govsim", "overrides": govsim_overrides, "waits": True}),
+        ("Ciw M/M/3", {"kind": "ciw_mmc", **base}),
+    ]
+    return [repeat(label, case, args.reps, args.timeout) for label, case in cases]
+
+
+def _year_overrides(args: argparse.Namespace) -> list[str]:
+    return [f"run.horizon_days={args.horizon_days:g}"]
+
+
+def section_township(args: argparse.Namespace) -> list[dict[str, Any]]:
+    case = {"kind": "govsim", "overrides": ["population=township", *_year_overrides(args)]}
+    return [repeat("township, default, 1 year", case, args.reps, args.timeout)]
+
+
+def section_county(args: argparse.Namespace) -> list[dict[str, Any]]:
+    out = []
+    for preset in CHANNEL_PRESETS:
+        overrides = ["population=county", f"channels={preset}", *_year_overrides(args)]
+        case = {"kind": "govsim", "overrides": overrides}
+        out.append(repeat(f"county, channels={preset}", case, args.county_reps, args.timeout))
+    return out
+
+
+def scaling_overrides(residents: int) -> list[str]:
+    """Scale like a real county: more townships of about 20,000, not one huge township."""
+    townships = max(1, math.ceil(residents / RESIDENTS_PER_TOWNSHIP))
+    return [
+        "population=county",
+        f"population.townships={townships}",
+        f"population.residents_per_township={round(residents / townships)}",
+    ]
+
+
+def section_scaling(args: argparse.Namespace) -> list[dict[str, Any]]:
+    out = []
+    for residents in args.scaling:
+        case = {
+            "kind": "govsim",
+            "overrides": [*scaling_overrides(residents), *_year_overrides(args)],
+        }
+        res = repeat(f"scaling, {residents:,} residents", case, args.county_reps, args.timeout)
+        res["residents"] = residents
+        out.append(res)
+    return out
+
+
+def section_experiment(args: argparse.Namespace) -> list[dict[str, Any]]:
+    out = []
+    for executor in ("serial", "processes"):
+        case = {
+            "kind": "experiment",
+            "executor": executor,
+            "workers": 2,
+            "replications": 8,
+            "overrides": ["population=township", *_year_overrides(args)],
+            "out_dir": str(OUT / f"experiment_{executor}"),
+        }
+        out.append(repeat(f"experiment 8 reps, {executor}", case, args.exp_reps, args.timeout * 4))
+    return out
+
+
+SECTION_FUNCS: dict[str, Callable[[argparse.Namespace], list[dict[str, Any]]]] = {
+    "mmc": section_mmc,
+    "township": section_township,
+    "county": section_county,
+    "scaling": section_scaling,
+    "experiment": section_experiment,
+}
+
+
+# ---------------------------------------------------------------------------- targets
+
+
+def _ok(row: dict[str, Any] | None) -> bool:
+    return row is not None and "error" not in row
+
+
+def _verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("PASS" if ok else "FAIL")
+
+
+def evaluate_targets(results: dict[str, list[dict[str, Any]]], quick: bool) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+
+    def add(target: str, measured: str, ok: bool | None, note: str = "") -> None:
+        rows.append({"target": target, "measured": measured, "verdict": _verdict(ok), "note": note})
+
+    by_label = {r["label"]: r for rs in results.values() for r in rs}
+    plain = by_label.get("plain SimPy M/M/3")
+    gov = by_label.get("govsim scenario=mmc")
+    ciw = by_label.get("Ciw M/M/3")
+    if "mmc" in results:
+        if _ok(plain) and _ok(gov):
+            ratio = gov["s_per_item_median"] / plain["s_per_item_median"]
+            add("govsim mmc <= 1.5x plain SimPy time", f"{ratio:.2f}x", ratio <= 1.5)
+        else:
+            add("govsim mmc <= 1.5x plain SimPy time", "not available", None)
+        if _ok(ciw) and _ok(gov):
+            ratio = ciw["s_per_item_median"] / gov["s_per_item_median"]
+            add("govsim mmc >= 1.5x faster than Ciw", f"{ratio:.2f}x", ratio >= 1.5)
+        else:
+            add("govsim mmc >= 1.5x faster than Ciw", "not available", None)
+    year_note = "" if not quick else "quick run: not a full year"
+    if "township" in results:
+        row = results["township"][0]
+        if _ok(row):
+            wall = row["wall_median"]
+            add("township year < 5 s", f"{wall:.2f} s", None if quick else wall < 5.0, year_note)
+        else:
+            add("township year < 5 s", "not available", None, row.get("error", ""))
+    if "county" in results:
+        for row in results["county"]:
+            name = f"{row['label']}: < 90 s and < 2 GiB"
+            if _ok(row):
+                wall, mem = row["wall_median"], row["peak_rss_mib_max"] / GIB
+                ok = None if quick else (wall < 90.0 and mem < 2.0)
+                add(name, f"{wall:.1f} s, {mem:.2f} GiB", ok, year_note)
+            else:
+                add(name, "not available", None, row.get("error", "")[:120])
+    if "scaling" in results:
+        per = [r["s_per_item_median"] for r in results["scaling"] if _ok(r)]
+        if len(per) == len(results["scaling"]) and len(per) >= 2:
+            ratio = max(per) / min(per)
+            add("time per request flat within 25% (max/min)", f"{ratio:.2f}", ratio <= 1.25)
+        else:
+            add("time per request flat within 25% (max/min)", "not available", None)
+    if "experiment" in results:
+        ser, par = results["experiment"]
+        if _ok(ser) and _ok(par):
+            speedup = ser["wall_median"] / par["wall_median"]
+            add("processes >= 1.8x faster than serial (2 cores)", f"{speedup:.2f}x", speedup >= 1.8)
+        else:
+            err = (ser.get("error") or par.get("error") or "")[:120]
+            add("processes >= 1.8x faster than serial (2 cores)", "not available", None, err)
+    return rows
+
+
+def correctness(results: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Mean waits of the three M/M/c implementations against Erlang C."""
+    theory = mmc_theory.mean_wait(
+        MMC["servers"], MMC["arrivals_per_hour"] / 60.0, MMC["mean_service"]
+    )
+    rows = []
+    for row in results.get("mmc", []):
+        if not _ok(row) or "mean_wait" not in row:
+            rows.append({"label": row["label"], "theory": theory, "verdict": "n/a"})
+            continue
+        err = row["mean_wait"] / theory - 1.0
+        se = row.get("wait_se", math.nan)
+        tol = max(0.05, 3.0 * se / theory) if not math.isnan(se) else 0.05
+        rows.append(
+            {
+                "label": row["label"],
+                "theory": theory,
+                "mean_wait": row["mean_wait"],
+                "se": se,
+                "rel_err": err,
+                "tolerance": tol,
+                "verdict": "PASS" if abs(err) <= tol else "FAIL",
+            }
+        )
+    return rows
+
+
+# ---------------------------------------------------------------------------- output
+
+
+def _fmt_rate(x: float) -> str:
+    return "-" if math.isnan(x) else f"{x:,.0f}"
+
+
+def measurement_table(results: dict[str, list[dict[str, Any]]]) -> list[str]:
+    lines = [
+        "| case | items (median) | wall s median [min-max] | items/s | peak RSS MiB | "
+        "sim RSS MiB | bytes/item |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for rows in results.values():
+        for r in rows:
+            if not _ok(r):
+                lines.append(f"| {r['label']} | not available | | | | | |")
+                continue
+            mem = r["peak_rss_mib_max"]
+            if r.get("child_peak_rss_mib_max", 0.0) > 0:
+                mem_s = f"{mem:.0f} (workers {r['child_peak_rss_mib_max']:.0f})"
+            else:
+                mem_s = f"{mem:.0f}"
+            per_item = r["sim_rss_mib_median"] * 1024 * 1024 / r["n_median"] if r["n_median"] else 0
+            lines.append(
+                f"| {r['label']} | {r['n_median']:,.0f} | {r['wall_median']:.2f} "
+                f"[{r['wall_min']:.2f}-{r['wall_max']:.2f}] | {_fmt_rate(r['rate_median'])} | "
+                f"{mem_s} | {r['sim_rss_mib_median']:.0f} | {per_item:,.0f} |"
+            )
+    return lines
+
+
+def target_table(targets: list[dict[str, str]]) -> list[str]:
+    lines = ["| target | measured | PASS/FAIL | note |", "|---|---:|:---:|---|"]
+    lines += [
+        f"| {t['target']} | {t['measured']} | {t['verdict']} | {t['note']} |" for t in targets
+    ]
+    return lines
+
+
+def correctness_table(rows: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "| implementation | mean wait min | Erlang C min | rel. error | tolerance | check |",
+        "|---|---:|---:|---:|---:|:---:|",
+    ]
+    for r in rows:
+        if "mean_wait" not in r:
+            lines.append(f"| {r['label']} | - | {r['theory']:.3f} | - | - | n/a |")
+            continue
+        lines.append(
+            f"| {r['label']} | {r['mean_wait']:.3f} ± {r['se']:.3f} | {r['theory']:.3f} | "
+            f"{r['rel_err']:+.1%} | {r['tolerance']:.1%} | {r['verdict']} |"
+        )
+    return lines
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kib = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    except (OSError, StopIteration):
+        mem_kib = 0
+    versions: dict[str, str] = {"python": platform.python_version()}
+    for mod in ("simpy", "numpy", "pandas", "ciw", "govsim"):
+        try:
+            versions[mod] = str(__import__(mod).__version__)
+        except Exception:  # the version table must never stop the run
+            versions[mod] = "not available"
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "ram_gib": round(mem_kib / 1024 / 1024, 1),
+        "load_avg_at_start": os.getloadavg(),
+        "versions": versions,
+    }
+
+
+def render(report: dict[str, Any]) -> str:
+    m = report["machine"]
+    vers = ", ".join(f"{k} {v}" for k, v in m["versions"].items())
+    lines = [
+        f"Benchmark run {report['started']} ({'quick' if report['args']['quick'] else 'full'}, "
+        f"reps={report['args']['reps']}, county reps={report['args']['county_reps']})",
+        f"Machine: {m['nproc']} CPUs, {m['cpu']}, {m['ram_gib']} GiB RAM; {vers}",
+        "",
+        "### Measurements (medians over repetitions; each run in a fresh process)",
+        "",
+        *measurement_table(report["results"]),
+        "",
+        "### Targets",
+        "",
+        *target_table(report["targets"]),
+    ]
+    if report["correctness"]:
+        lines += [
+            "",
+            "### M/M/3 mean wait vs Erlang C",
+            "",
+            *correctness_table(report["correctness"]),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="small sizes, one repetition: a smoke run")
+    p.add_argument(
+        "--reps", type=int, default=None, help="repetitions per case (default 5; quick 1)"
+    )
+    p.add_argument(
+        "--county-reps", type=int, default=None, help="repetitions of county/scaling cases"
+    )
+    p.add_argument("--sections", default=",".join(SECTIONS), help="comma-separated subset")
+    p.add_argument("--timeout", type=float, default=900.0, help="seconds per case")
+    args = p.parse_args(argv)
+    if args.reps is None:
+        args.reps = 1 if args.quick else 5
+    if args.county_reps is None:
+        args.county_reps = 1 if args.quick else min(args.reps, 3)
+    args.exp_reps = 1 if args.quick else min(args.reps, 2)
+    args.customers = 20_000 if args.quick else 200_000
+    args.horizon_days = 30.0 if args.quick else 365.0
+    args.scaling = SCALING_RESIDENTS[:3] if args.quick else SCALING_RESIDENTS
+    args.sections = [s.strip() for s in args.sections.split(",") if s.strip()]
+    unknown = set(args.sections) - set(SECTIONS)
+    if unknown:
+        p.error(f"unknown sections {sorted(unknown)}; choose from {SECTIONS}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    results: dict[str, list[dict[str, Any]]] = {}
+    for name in args.sections:
+        log(f"== {name}")
+        results[name] = SECTION_FUNCS[name](args)
+    report = {
+        "started": started,
+        "args": {k: v for k, v in vars(args).items()},
+        "machine": machine(),
+        "results": results,
+        "targets": evaluate_targets(results, args.quick),
+        "correctness": correctness(results),
+    }
+    text = render(report)
+    print(text)
+    (OUT / "results.json").write_text(json.dumps(report, indent=2, default=str))
+    (OUT / "results.md").write_text(text)
+    log(f"wrote {OUT / 'results.json'} and {OUT / 'results.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
