@@ -1,0 +1,107 @@
+"""Executors: run independent tasks in process, on local processes or on a Dask cluster.
+
+Every executor yields results in completion order; the runner sorts them. With
+the ``dask`` executor and a remote ``address``, ``out_dir`` must be on a file
+system the workers share.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, TypeVar
+
+from govsim.errors import ScenarioError
+
+__all__ = ["EXECUTORS", "MapFn", "check_executor", "make_executor"]
+
+EXECUTORS = ("serial", "processes", "dask")
+
+T = TypeVar("T")
+R = TypeVar("R")
+MapFn = Callable[[Callable[[Any], Any], list[Any]], Iterator[Any]]
+
+
+def check_executor(name: str, workers: int | None = None, address: str | None = None) -> None:
+    """Raise :class:`ScenarioError` for an unknown executor or bad options."""
+    if name not in EXECUTORS:
+        raise ScenarioError("executor", name, f"must be one of {list(EXECUTORS)}")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+                                or workers < 1):
+        raise ScenarioError("executor.workers", workers, "must be an integer >= 1")
+    if address is not None and name != "dask":
+        raise ScenarioError("executor.address", address, "is only used with executor=dask")
+
+
+def _serial(fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+    for task in tasks:
+        yield fn(task)
+
+
+@contextmanager
+def _processes(workers: int | None) -> Iterator[MapFn]:
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1,
+                               mp_context=multiprocessing.get_context(method))
+
+    def run(fn: Callable[[Any], Any], tasks: list[Any]) -> Iterator[Any]:
+        futures = [pool.submit(fn, t) for t in tasks]
+        for fut in as_completed(futures):
+            yield fut.result()
+
+    try:
+        yield run
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+@contextmanager
+def _dask(workers: int | None, address: str | None) -> Iterator[MapFn]:
+    from distributed import Client, LocalCluster
+    from distributed import as_completed as dask_completed
+
+    cluster = None
+    if address:
+        client = Client(address)
+    else:
+        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                               processes=True, dashboard_address=None, host="127.0.0.1",
+                               silence_logs=logging.ERROR)
+        client = Client(cluster)
+
+    def run(fn: Callable[[Any], Any], tasks: list[Any]) -> Iterator[Any]:
+        futures = client.map(fn, tasks, pure=False)
+        try:
+            for fut in dask_completed(futures):
+                yield fut.result()
+        finally:
+            client.cancel([f for f in futures if not f.done()])
+
+    try:
+        yield run
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def make_executor(name: str, workers: int | None = None,
+                  address: str | None = None) -> AbstractContextManager[MapFn]:
+    """A context manager giving ``map(fn, tasks) -> iterator of results`` (any order)."""
+    check_executor(name, workers, address)
+    if name == "processes":
+        return _processes(workers)
+    if name == "dask":
+        return _dask(workers, address)
+
+    @contextmanager
+    def serial() -> Iterator[MapFn]:
+        yield _serial
+
+    return serial()

@@ -1,0 +1,256 @@
+"""Run an experiment: validate every scenario, run missing replications, compare."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from tqdm import tqdm
+
+from govsim.errors import ScenarioError
+from govsim.experiment.compare import comparison_table, format_comparison
+from govsim.experiment.executors import MapFn, check_executor, make_executor
+from govsim.experiment.manifest import build_manifest
+from govsim.experiment.seeds import replication_seed
+from govsim.experiment.spec import ExperimentSpec, load_spec
+from govsim.experiment.stats import describe, relative_halfwidths, replications_for_precision
+from govsim.experiment.store import RunStore, run_key
+from govsim.experiment.tasks import RunTask, run_task
+
+__all__ = ["ExperimentResult", "merge_overrides", "run_experiment"]
+
+SimulateFn = Callable[[Any, int], Any]
+LoadFn = Callable[[list[str]], Any]
+
+
+@dataclass
+class ExperimentResult:
+    """What an experiment produced; everything is also stored under ``out_dir``."""
+
+    spec: ExperimentSpec
+    out_dir: Path
+    summary: pd.DataFrame
+    stats: pd.DataFrame
+    comparison: pd.DataFrame
+    manifest: dict[str, Any] = field(repr=False)
+    runs_run: int = 0
+    runs_skipped: int = 0
+
+    def table(self) -> str:
+        """The comparison as printable text."""
+        return format_comparison(self.comparison)
+
+
+def merge_overrides(*groups: Sequence[str]) -> list[str]:
+    """Concatenate override lists; a later override of the same key replaces an earlier one."""
+    merged: dict[str, str] = {}
+    for group in groups:
+        for ov in group:
+            key = ov.split("=", 1)[0].lstrip("+~")
+            merged.pop(key, None)
+            merged[key] = ov
+    return list(merged.values())
+
+
+def _core(name: str) -> Any:
+    """A function of the core API, imported late so that tests can run without it."""
+    import govsim
+
+    return getattr(govsim, name)
+
+
+def _default_load() -> LoadFn:
+    fn: LoadFn = _core("load_scenario")
+    return fn
+
+
+def _default_simulate() -> SimulateFn:
+    fn: SimulateFn = _core("simulate")
+    return fn
+
+
+def _load_one(load: LoadFn, name: str, overrides: list[str]) -> Any:
+    try:
+        return load(overrides)
+    except ScenarioError:
+        raise
+    except Exception as exc:  # Hydra/OmegaConf composition errors: report as a user error
+        if type(exc).__module__.split(".")[0] not in {"hydra", "omegaconf"}:
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ScenarioError(f"scenarios.{name}", " ".join(overrides), first) from exc
+
+
+@dataclass(frozen=True)
+class _Planned:
+    scenario: str
+    index: int
+    overrides: list[str]
+    obj: Any
+    config: dict[str, Any]
+
+
+def _plan(spec: ExperimentSpec, base_overrides: Sequence[str], load: LoadFn) -> list[_Planned]:
+    """Load (and so validate) every scenario before any run starts."""
+    out = []
+    for i, sc in enumerate(spec.scenarios):
+        ovs = merge_overrides(spec.base, base_overrides, sc.overrides)
+        obj = _load_one(load, sc.name, ovs)
+        out.append(_Planned(sc.name, i, ovs, obj, obj.to_dict()))
+    return out
+
+
+def _seed(spec: ExperimentSpec, p: _Planned, r: int) -> int:
+    return replication_seed(spec.base_seed, r, None if spec.crn else p.index)
+
+
+def _bar(total: int, progress: bool, desc: str) -> tqdm[Any]:
+    on = progress and sys.stderr.isatty() and total > 0
+    return tqdm(total=total, desc=desc, unit="run", disable=not on, file=sys.stderr)
+
+
+class _Engine:
+    """Keeps the run table of one experiment and fills it batch by batch."""
+
+    def __init__(self, spec: ExperimentSpec, plans: list[_Planned], store: RunStore,
+                 simulate: SimulateFn, version: str) -> None:
+        self.spec, self.plans, self.store = spec, plans, store
+        self.simulate, self.version = simulate, version
+        self.runs: dict[tuple[str, int], dict[str, Any]] = {}
+        self.metas: dict[str, dict[str, Any]] = {}
+
+    def extend(self, n: int, mapper: MapFn, progress: bool) -> None:
+        todo: dict[str, RunTask] = {}
+        for p in self.plans:
+            for r in range(n):
+                if (p.scenario, r) in self.runs:
+                    continue
+                seed = _seed(self.spec, p, r)
+                key = run_key(p.config, seed, self.version)
+                done = self.store.is_done(key)
+                self.runs[p.scenario, r] = {"scenario": p.scenario, "replication": r,
+                                            "seed": seed, "key": key,
+                                            "status": "skipped" if done else "run"}
+                if not done and key not in todo:
+                    todo[key] = RunTask(key, p.obj, p.config, seed, str(self.store.root),
+                                        self.version, self.simulate)
+        with _bar(len(todo), progress, self.spec.name) as bar:
+            for meta in mapper(run_task, list(todo.values())):
+                self.metas[meta["key"]] = meta
+                bar.update(1)
+
+    def summary(self) -> pd.DataFrame:
+        kpis: dict[str, pd.Series] = {}
+        frames = []
+        for (_, _), run in sorted(self.runs.items(), key=self._order):
+            key = run["key"]
+            if key not in kpis:
+                kpis[key] = self.store.read_kpis(key)
+            k = kpis[key]
+            frames.append(pd.DataFrame({"scenario": run["scenario"],
+                                        "replication": run["replication"], "seed": run["seed"],
+                                        "kpi": k.index, "value": k.to_numpy(dtype=float)}))
+        out = pd.concat(frames, ignore_index=True)
+        out["replication"] = out["replication"].astype("int64")
+        out["seed"] = out["seed"].astype("int64")
+        return out
+
+    def _order(self, item: tuple[tuple[str, int], dict[str, Any]]) -> tuple[int, int]:
+        (scenario, r), _ = item
+        return (self.spec.scenario_names.index(scenario), r)
+
+    def run_list(self) -> list[dict[str, Any]]:
+        out = []
+        for _, run in sorted(self.runs.items(), key=self._order):
+            meta = self.metas.get(run["key"]) or self.store.read_meta(run["key"])
+            out.append({**run, "wall_seconds": meta.get("wall_seconds")})
+        return out
+
+
+def _next_n(spec: ExperimentSpec, summary: pd.DataFrame, n: int) -> int:
+    """Replications needed next under the sequential rule (``n`` when precision is met)."""
+    if spec.target_rel_halfwidth is None:
+        return n
+    kpi = spec.target_kpi or spec.kpis[0]
+    if kpi not in set(summary["kpi"]):
+        raise ScenarioError("target_kpi", kpi, f"must be a KPI the runs report, e.g. "
+                            f"{sorted(set(summary['kpi']))[:8]}")
+    cap = spec.max_replications or max(100, spec.replications)
+    rel = relative_halfwidths(summary, kpi)
+    if n >= cap or bool((rel <= spec.target_rel_halfwidth).all()):
+        return n
+    sub = summary[summary["kpi"] == kpi]
+    need = max(replications_for_precision(g["value"].to_numpy(), spec.target_rel_halfwidth)
+               for _, g in sub.groupby("scenario"))
+    step = n + spec.batch if spec.batch else max(n + 1, need)
+    return min(cap, step)
+
+
+def run_experiment(
+    spec_or_name: ExperimentSpec | dict[str, Any] | str | Path,
+    executor: str = "serial",
+    out_dir: str | Path | None = None,
+    size: str = "full",
+    base_overrides: Sequence[str] = (),
+    progress: bool = True,
+    *,
+    workers: int | None = None,
+    address: str | None = None,
+    options: dict[str, Any] | None = None,
+    simulate: SimulateFn | None = None,
+    load: LoadFn | None = None,
+) -> ExperimentResult:
+    """Run every (scenario, replication) not yet stored, then summarise and compare.
+
+    Replication r of every scenario uses the same seed (common random numbers).
+    ``options`` replaces spec fields (e.g. ``{"replications": 5}``). ``simulate`` and
+    ``load`` default to :func:`govsim.simulate` and :func:`govsim.load_scenario`.
+    Raises :class:`ScenarioError` for a bad spec, executor or scenario, before any run.
+    """
+    started = time.time()
+    spec = load_spec(spec_or_name).sized(size).with_options(**(options or {}))
+    check_executor(executor, workers, address)
+    plans = _plan(spec, list(base_overrides), load or _default_load())
+    store = RunStore(out_dir if out_dir is not None else Path("runs") / spec.name)
+    store.clean_partial()
+    version = metadata.version("govsim")
+    engine = _Engine(spec, plans, store, simulate or _default_simulate(), version)
+    n = spec.replications
+    with make_executor(executor, workers, address) as mapper:
+        while True:
+            engine.extend(n, mapper, progress)
+            summary = engine.summary()
+            nxt = _next_n(spec, summary, n)
+            if nxt == n:
+                break
+            n = nxt
+    comparison = comparison_table(summary, spec.baseline, spec.kpis or None)
+    stats = describe(summary)
+    runs = engine.run_list()
+    manifest = build_manifest(spec, size=size, executor=executor, workers=workers,
+                              address=address, base_overrides=list(base_overrides),
+                              plans=[(p.scenario, p.overrides, p.config) for p in plans],
+                              runs=runs, replications=n, started=started)
+    _write_outputs(store, summary, comparison, manifest)
+    return ExperimentResult(spec, store.root, summary, stats, comparison, manifest,
+                            runs_run=sum(r["status"] == "run" for r in runs),
+                            runs_skipped=sum(r["status"] == "skipped" for r in runs))
+
+
+def _write_outputs(store: RunStore, summary: pd.DataFrame, comparison: pd.DataFrame,
+                   manifest: dict[str, Any]) -> None:
+    store.write_frame("summary.parquet", summary)
+    store.write_frame("summary.csv", summary)
+    store.write_frame("comparison.csv", comparison)
+    store.write_json("manifest.json", manifest)
+
+
+def iter_runs(result: ExperimentResult) -> Iterator[dict[str, Any]]:
+    """The manifest's run records (scenario, replication, seed, key, status, wall time)."""
+    yield from result.manifest["runs"]

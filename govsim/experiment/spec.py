@@ -1,0 +1,215 @@
+"""Experiment specifications: scenarios, replications, baseline, KPIs, sizes.
+
+An experiment is declared in YAML under ``experiments/<name>.yaml`` (installed as
+the package ``govsim.experiment_specs``)::
+
+    question: Does sharing data between departments cut villagers' trips?
+    base: [run.horizon_days=60]
+    scenarios:
+      - {name: siloed, overrides: [governance=siloed]}
+      - {name: shared_data, overrides: [governance=shared_data]}
+    baseline: siloed
+    replications: 20
+    base_seed: 20260601
+    kpis: [trips_mean, turnaround_days_mean]
+    sizes:
+      smoke: {replications: 3, overrides: [run.horizon_days=10]}
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from govsim.errors import ScenarioError
+
+__all__ = ["ExperimentSpec", "ScenarioSpec", "SizeSpec", "list_experiments", "load_spec"]
+
+_TOP_KEYS = {
+    "name", "question", "base", "scenarios", "baseline", "replications", "base_seed", "kpis",
+    "sizes", "crn", "target_kpi", "target_rel_halfwidth", "max_replications", "batch",
+    "figures", "description", "levers", "uncertainties",
+}
+
+
+@dataclass(frozen=True)
+class ScenarioSpec:
+    """One scenario of an experiment: a name and override strings on the base config."""
+
+    name: str
+    overrides: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SizeSpec:
+    """A named size (e.g. ``smoke``): fewer replications and extra overrides."""
+
+    replications: int | None = None
+    overrides: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExperimentSpec:
+    """A validated experiment: what to run and how to compare it."""
+
+    name: str
+    question: str
+    scenarios: tuple[ScenarioSpec, ...]
+    baseline: str
+    replications: int = 10
+    base_seed: int = 12345
+    kpis: tuple[str, ...] = ()
+    base: tuple[str, ...] = ()
+    sizes: dict[str, SizeSpec] = field(default_factory=dict)
+    crn: bool = True
+    target_kpi: str | None = None
+    target_rel_halfwidth: float | None = None
+    max_replications: int | None = None
+    batch: int | None = None
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+    @property
+    def scenario_names(self) -> tuple[str, ...]:
+        """Scenario names in declaration order."""
+        return tuple(s.name for s in self.scenarios)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain, JSON-able dict (for manifests)."""
+        return dataclasses.asdict(self)
+
+    def sized(self, size: str) -> ExperimentSpec:
+        """This spec at a named size; ``full`` is the spec as written unless declared."""
+        if size not in self.sizes:
+            if size == "full":
+                return self
+            allowed = sorted({"full", *self.sizes})
+            raise ScenarioError("experiment.size", size, f"must be one of {allowed}")
+        s = self.sizes[size]
+        reps = s.replications or self.replications
+        return dataclasses.replace(self, replications=reps, base=self.base + s.overrides)
+
+    def with_options(self, **options: Any) -> ExperimentSpec:
+        """A copy with top-level fields replaced (e.g. ``replications=5``); validated."""
+        unknown = sorted(set(options) - {f.name for f in dataclasses.fields(self)})
+        if unknown:
+            allowed = sorted(f.name for f in dataclasses.fields(self))
+            raise ScenarioError(f"experiment.{unknown[0]}", options[unknown[0]],
+                                f"unknown option; allowed: {allowed}")
+        return dataclasses.replace(self, **options)
+
+
+def validate(spec: ExperimentSpec) -> None:
+    """Raise :class:`ScenarioError` for an experiment that cannot be run."""
+    names = [s.name for s in spec.scenarios]
+    if not names:
+        raise ScenarioError("scenarios", [], "must list at least one scenario")
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ScenarioError("scenarios", dupes[0], "scenario names must be unique")
+    if spec.baseline not in names:
+        raise ScenarioError("baseline", spec.baseline, f"must be one of the scenarios {names}")
+    _check_int("replications", spec.replications, 1)
+    if spec.max_replications is not None:
+        _check_int("max_replications", spec.max_replications, 1)
+    if spec.batch is not None:
+        _check_int("batch", spec.batch, 1)
+    if not isinstance(spec.base_seed, int) or spec.base_seed < 0:
+        raise ScenarioError("base_seed", spec.base_seed, "must be an integer >= 0")
+    t = spec.target_rel_halfwidth
+    if t is not None and (not isinstance(t, int | float) or not 0 < t < 1):
+        raise ScenarioError("target_rel_halfwidth", t, "must be a number in (0, 1)")
+    if t is not None and spec.target_kpi is None and not spec.kpis:
+        raise ScenarioError("target_kpi", None, "must name a KPI when target_rel_halfwidth is set")
+
+
+def _check_int(key: str, value: object, low: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ScenarioError(key, value, f"must be an integer >= {low}")
+
+
+def _overrides(key: str, value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ScenarioError(key, value, "must be a list of override strings like 'a.b=1'")
+    return tuple(value)
+
+
+def _scenarios(value: object) -> tuple[ScenarioSpec, ...]:
+    if isinstance(value, dict):
+        return tuple(ScenarioSpec(str(k), _overrides(f"scenarios.{k}", v))
+                     for k, v in value.items())
+    if not isinstance(value, list):
+        raise ScenarioError("scenarios", value, "must be a list of {name, overrides}")
+    out = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict) or "name" not in item:
+            raise ScenarioError(f"scenarios[{i}]", item, "must be a mapping with a name")
+        out.append(ScenarioSpec(str(item["name"]),
+                                _overrides(f"scenarios.{item['name']}", item.get("overrides"))))
+    return tuple(out)
+
+
+def spec_from_dict(data: dict[str, Any], name: str = "experiment") -> ExperimentSpec:
+    """Build and validate a spec from a parsed YAML mapping."""
+    unknown = sorted(set(data) - _TOP_KEYS)
+    if unknown:
+        raise ScenarioError(unknown[0], data[unknown[0]],
+                            f"unknown key; allowed: {sorted(_TOP_KEYS)}")
+    scenarios = _scenarios(data.get("scenarios", []))
+    sizes = {
+        str(k): SizeSpec(v.get("replications"), _overrides(f"sizes.{k}.overrides",
+                                                           v.get("overrides")))
+        for k, v in (data.get("sizes") or {}).items()
+    }
+    kpis = data.get("kpis") or []
+    return ExperimentSpec(
+        name=str(data.get("name", name)),
+        question=str(data.get("question", "")),
+        scenarios=scenarios,
+        baseline=str(data.get("baseline", scenarios[0].name if scenarios else "")),
+        replications=data.get("replications", 10),
+        base_seed=data.get("base_seed", 12345),
+        kpis=tuple(str(k) for k in kpis),
+        base=_overrides("base", data.get("base")),
+        sizes=sizes,
+        crn=bool(data.get("crn", True)),
+        target_kpi=data.get("target_kpi"),
+        target_rel_halfwidth=data.get("target_rel_halfwidth"),
+        max_replications=data.get("max_replications"),
+        batch=data.get("batch"),
+    )
+
+
+def list_experiments() -> list[str]:
+    """Names of the shipped experiments."""
+    root = resources.files("govsim.experiment_specs")
+    return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".yaml"))
+
+
+def load_spec(spec: ExperimentSpec | dict[str, Any] | str | Path) -> ExperimentSpec:
+    """A spec given as itself, a dict, a YAML path or the name of a shipped experiment."""
+    if isinstance(spec, ExperimentSpec):
+        return spec
+    if isinstance(spec, dict):
+        return spec_from_dict(spec)
+    path = Path(spec)
+    if path.suffix in {".yaml", ".yml"} and path.is_file():
+        text, name = path.read_text(encoding="utf-8"), path.stem
+    else:
+        name = str(spec)
+        res = resources.files("govsim.experiment_specs") / f"{name}.yaml"
+        if not res.is_file():
+            raise ScenarioError("experiment", name, f"must be one of {list_experiments()}")
+        text = res.read_text(encoding="utf-8")
+    data = yaml.safe_load(text) or {}
+    if not isinstance(data, dict):
+        raise ScenarioError("experiment", name, "file must hold a YAML mapping")
+    return spec_from_dict(data, name=name)
