@@ -1,0 +1,119 @@
+"""Command-line entry for experiments: ``govsim experiment=<name> [options] [overrides]``.
+
+Arguments (any order)::
+
+    experiment=<name>            a shipped experiment or a path to a YAML spec
+    executor=serial|processes|dask
+    executor.workers=N           processes or Dask workers (default: CPU count)
+    executor.address=tcp://...   an existing Dask scheduler (default: a local cluster)
+    experiment.size=smoke|full   a declared size
+    experiment.<field>=value     e.g. experiment.replications=5,
+                                 experiment.target_rel_halfwidth=0.05
+    out=<dir>                    results directory (default: runs/<name>)
+    --quiet                      no progress bar and no table
+    anything else                a Hydra override applied to every scenario
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from govsim.errors import ScenarioError
+from govsim.experiment.runner import run_experiment
+from govsim.experiment.store import RunStore
+
+__all__ = ["ExperimentArgs", "parse_args", "run_experiment_cli"]
+
+
+class ExperimentArgs:
+    """The parsed command line of an experiment run."""
+
+    def __init__(self) -> None:
+        self.name: str | None = None
+        self.executor = "serial"
+        self.workers: int | None = None
+        self.address: str | None = None
+        self.size = "full"
+        self.options: dict[str, Any] = {}
+        self.out: Path | None = None
+        self.quiet = False
+        self.overrides: list[str] = []
+
+
+def _int(key: str, text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ScenarioError(key, text, "must be an integer") from None
+
+
+def parse_args(argv: list[str]) -> ExperimentArgs:
+    """Split argv into experiment options and base overrides; raise ScenarioError if bad."""
+    args = ExperimentArgs()
+    for arg in argv:
+        if arg in {"--quiet", "-q"}:
+            args.quiet = True
+            continue
+        key, sep, value = arg.partition("=")
+        if not sep:
+            raise ScenarioError("argument", arg, "expected key=value or --quiet")
+        if key == "experiment":
+            args.name = value
+        elif key == "executor":
+            args.executor = value
+        elif key == "executor.workers":
+            args.workers = _int(key, value)
+        elif key == "executor.address":
+            args.address = value
+        elif key == "experiment.size":
+            args.size = value
+        elif key.startswith("experiment."):
+            args.options[key.removeprefix("experiment.")] = yaml.safe_load(value)
+        elif key == "out":
+            args.out = Path(value)
+        else:
+            args.overrides.append(arg)
+    if not args.name:
+        raise ScenarioError("experiment", None, "give experiment=<name>")
+    return args
+
+
+def _stored_runs(out: Path | None) -> int:
+    if out is None or not (out / "runs").is_dir():
+        return 0
+    return sum(1 for _ in (out / "runs").glob("*/meta.json"))
+
+
+def run_experiment_cli(argv: list[str]) -> int:
+    """Run an experiment from command-line arguments; return the process exit code."""
+    out: Path | None = None
+    try:
+        args = parse_args(argv)
+        name = Path(args.name).stem if args.name and args.name.endswith(".yaml") else args.name
+        out = args.out or Path("runs") / str(name)
+        RunStore(out)  # resolves the path early
+        result = run_experiment(str(args.name), executor=args.executor, out_dir=out,
+                                size=args.size, base_overrides=args.overrides,
+                                progress=not args.quiet, workers=args.workers,
+                                address=args.address, options=args.options)
+    except ScenarioError as exc:
+        print(f"govsim: error: {exc}", file=sys.stderr)
+        return 2
+    except (NotADirectoryError, FileExistsError, PermissionError) as exc:
+        print(f"govsim: error: cannot write results: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"\ngovsim: interrupted; {_stored_runs(out)} finished runs are stored in {out}. "
+              "Rerun the same command to resume (stored runs are skipped).", file=sys.stderr)
+        return 130
+    if not args.quiet:
+        if result.spec.question:
+            print(result.spec.question)
+        print(result.table())
+    print(f"{result.runs_run} runs done, {result.runs_skipped} already stored; "
+          f"results in {result.out_dir}", file=sys.stderr)
+    return 0
