@@ -1,0 +1,321 @@
+"""Turn the composed configuration (a plain dict) into a validated :class:`Scenario`.
+
+This is the only place where configuration values are checked. Every error is
+a :class:`~govsim.errors.ScenarioError` whose one-line message names the key,
+the value and what is allowed. Nothing here imports or runs code by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+from govsim.config.reader import Reader
+from govsim.config.scenario import (
+    LEVELS,
+    AgeBandSpec,
+    BehaviourSpec,
+    CalendarSpec,
+    ChannelSpec,
+    DepartmentSpec,
+    DocumentSpec,
+    GovernanceSpec,
+    ItemSpec,
+    Level,
+    PopulationSpec,
+    RunSpec,
+    Scenario,
+    StepSpec,
+)
+from govsim.config.villages import read_villages
+from govsim.errors import ScenarioError
+
+__all__ = ["build_scenario"]
+
+def build_scenario(cfg: Mapping[str, Any]) -> Scenario:
+    """Validate a composed, resolved config dict and return the frozen scenario."""
+    root = Reader(cfg, "")
+    _forbid_targets(cfg, "")
+    if "mmc" in cfg:
+        _check_mmc(root.child("mmc"))
+    departments = _departments(root.child("departments"))
+    dept_keys = {d.key for d in departments}
+    population = _population(root.child("population"))
+    band_names = {b.name for b in population.bands}
+    services = root.child("services")
+    documents = _documents(services.child("documents"), dept_keys)
+    items = _items(services.child("items"), dept_keys, {d.key for d in documents}, band_names)
+    services.done()
+    governance = _governance(root.child("governance"), {d.key for d in documents})
+    scenario = Scenario(
+        name=root.text("name"),
+        population=population,
+        items=items,
+        documents=documents,
+        departments=departments,
+        calendar=_calendar(root.child("calendar")),
+        governance=governance,
+        channels=_channels(root.child("channels")),
+        behaviour=_behaviour(root.child("behaviour")),
+        run=_run(root.child("run")),
+    )
+    root.done()
+    return scenario
+
+
+def _forbid_targets(node: object, path: str) -> None:
+    """Reject Hydra's ``_target_`` (instantiate-by-name) anywhere in user config."""
+    if isinstance(node, Mapping):
+        for k, v in node.items():
+            key = f"{path}.{k}" if path else str(k)
+            if str(k) in ("_target_", "_partial_", "_args_"):
+                raise ScenarioError(key, v, "is not allowed: configs may not name code to run")
+            _forbid_targets(v, key)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            _forbid_targets(v, f"{path}[{i}]")
+
+
+def _check_mmc(r: Reader) -> None:
+    r.number("arrivals_per_hour", 0.0, lo_open=True)
+    r.number("mean_service_minutes", 0.0, lo_open=True)
+    r.integer("windows", 1, 10_000)
+    r.done()
+
+
+def _departments(r: Reader) -> tuple[DepartmentSpec, ...]:
+    if not r.data:
+        raise ScenarioError(r.path, {}, "must list at least one department")
+    out = []
+    for key in r.data:
+        d = r.child(str(key))
+        out.append(DepartmentSpec(
+            key=str(key),
+            name_en=d.text("name_en"),
+            name_zh=d.text("name_zh"),
+            level=cast(Level, d.choice("level", LEVELS)),
+            windows=d.integer("windows", 1, 10_000),
+            backoffice_staff=d.integer("backoffice_staff", 1, 10_000),
+        ))
+        d.done()
+    return tuple(out)
+
+
+def _population(r: Reader) -> PopulationSpec:
+    bands = _bands(r.child("bands"))
+    vmin = r.integer("villages_min", 1, 10_000)
+    vmax = r.integer("villages_max", 1, 10_000)
+    if vmax < vmin:
+        raise ScenarioError(r.key("villages_max"), vmax, f"must be >= villages_min ({vmin})")
+    dmin = r.number("distance_km_min", 0.0, 1000.0)
+    dmax = r.number("distance_km_max", dmin, 1000.0)
+    cmin = r.number("county_travel_min_min", 0.0, 1440.0)
+    cmax = r.number("county_travel_min_max", cmin, 1440.0)
+    covmin = r.probability("coverage_min")
+    covmax = r.number("coverage_max", covmin, 1.0)
+    csv = r.raw("villages_csv", None)
+    spec = PopulationSpec(
+        townships=r.integer("townships", 1, 10_000),
+        villages_min=vmin,
+        villages_max=vmax,
+        residents_per_township=r.integer("residents_per_township", 1, 100_000_000),
+        adult_share=r.number("adult_share", 0.0, 1.0, lo_open=True),
+        household_size=r.number("household_size", 1.0, 50.0),
+        distance_km_min=dmin,
+        distance_km_max=dmax,
+        travel_fixed_min=r.number("travel_fixed_min", 0.0, 1440.0),
+        travel_min_per_km=r.number("travel_min_per_km", 0.0, 60.0),
+        county_travel_min_min=cmin,
+        county_travel_min_max=cmax,
+        coverage_min=covmin,
+        coverage_max=covmax,
+        literacy_concentration=r.number("literacy_concentration", 0.0, 1e6, lo_open=True),
+        bands=bands,
+        villages=None if csv is None else read_villages(csv, r.key("villages_csv")),
+    )
+    r.done()
+    return spec
+
+
+def _bands(r: Reader) -> tuple[AgeBandSpec, ...]:
+    if not r.data:
+        raise ScenarioError(r.path, {}, "must list at least one age band")
+    out = []
+    for name in r.data:
+        b = r.child(str(name))
+        out.append(AgeBandSpec(
+            name=str(name),
+            share=b.probability("share"),
+            literacy_mean=b.number("literacy_mean", 0.0, 1.0, lo_open=True),
+            smartphone=b.probability("smartphone"),
+            elderly=b.flag("elderly"),
+        ))
+        b.done()
+    total = sum(b.share for b in out)
+    if abs(total - 1.0) > 1e-3:
+        shares = {b.name: b.share for b in out}
+        raise ScenarioError(f"{r.path}.*.share", shares, f"shares must sum to 1 (they sum to {total:.4f})")
+    if any(b.literacy_mean >= 1.0 for b in out):
+        bad = next(b for b in out if b.literacy_mean >= 1.0)
+        raise ScenarioError(f"{r.path}.{bad.name}.literacy_mean", bad.literacy_mean,
+                            "must be a number in (0, 1)")
+    return tuple(out)
+
+
+def _documents(r: Reader, dept_keys: set[str]) -> tuple[DocumentSpec, ...]:
+    out = []
+    for key in r.data:
+        d = r.child(str(key))
+        holder = d.text("holder")
+        if holder != "villager" and holder not in dept_keys:
+            allowed = ", ".join(["villager", *sorted(dept_keys)])
+            raise ScenarioError(d.key("holder"), holder, f"must be one of {allowed}")
+        out.append(DocumentSpec(key=str(key), holder=holder))
+        d.done()
+    return tuple(out)
+
+
+def _items(
+    r: Reader, dept_keys: set[str], doc_keys: set[str], band_names: set[str]
+) -> tuple[ItemSpec, ...]:
+    if not r.data:
+        raise ScenarioError(r.path, {}, "must list at least one service item")
+    return tuple(_item(r.child(str(k)), str(k), dept_keys, doc_keys, band_names) for k in r.data)
+
+
+def _item(
+    r: Reader, key: str, dept_keys: set[str], doc_keys: set[str], band_names: set[str]
+) -> ItemSpec:
+    bands = r.strings("age_bands")
+    for b in bands:
+        if b not in band_names:
+            raise ScenarioError(r.key("age_bands"), b, f"must name age bands among {sorted(band_names)}")
+    docs = r.strings("documents")
+    for d in docs:
+        if d not in doc_keys:
+            raise ScenarioError(r.key("documents"), d, f"is not a known document ({sorted(doc_keys)})")
+    total = r.raw("total_per_hour", None)
+    if total is not None:
+        total = r.number("total_per_hour", 0.0, 1e9, lo_open=True)
+    item = ItemSpec(
+        key=key,
+        name_en=r.text("name_en"),
+        name_zh=r.text("name_zh"),
+        rate_per_year=r.number("rate_per_year", 0.0, 1000.0),
+        unit=cast(Any, r.choice("unit", ("person", "household"))),
+        age_bands=bands,
+        eligible_share=r.probability("eligible_share"),
+        total_per_hour=total,
+        season=_season(r),
+        documents=docs,
+        missing_doc_prob=r.probability("missing_doc_prob"),
+        online=r.flag("online"),
+        in_person_step=r.flag("in_person_step"),
+        pickup=r.flag("pickup"),
+        proactive=r.flag("proactive"),
+        steps=_steps(r, dept_keys),
+    )
+    r.done()
+    return item
+
+
+def _season(r: Reader) -> tuple[float, ...]:
+    value = r.raw("season", None)
+    if value is None:
+        return (1.0,) * 12
+    ok = isinstance(value, list | tuple) and len(value) == 12 and all(
+        isinstance(v, int | float) and not isinstance(v, bool) and v >= 0 for v in value)
+    if not ok or sum(value) <= 0:
+        raise ScenarioError(r.key("season"), value,
+                            "must be null or 12 non-negative monthly weights, not all zero")
+    mean = sum(value) / 12.0
+    return tuple(float(v) / mean for v in value)
+
+
+def _steps(r: Reader, dept_keys: set[str]) -> tuple[StepSpec, ...]:
+    raw = r.raw("steps")
+    if not isinstance(raw, list) or not raw:
+        raise ScenarioError(r.key("steps"), raw, "must be a non-empty list of workflow steps")
+    steps = []
+    for i, s in enumerate(raw):
+        sr = Reader(s, f"{r.key('steps')}[{i}]")
+        dept = sr.text("dept")
+        if dept not in dept_keys:
+            raise ScenarioError(sr.key("dept"), dept, f"must be one of {', '.join(sorted(dept_keys))}")
+        steps.append(StepSpec(
+            dept=dept,
+            counter_min=sr.number("counter_min", 0.0, 1440.0),
+            backoffice_min=sr.number("backoffice_min", 0.0, 100_000.0),
+            review_days=sr.number("review_days", 0.0, 3650.0),
+            notice_days=sr.number("notice_days", 0.0, 3650.0),
+            parallel=sr.flag("parallel", default=False),
+        ))
+        sr.done()
+    return tuple(steps)
+
+
+def _calendar(r: Reader) -> CalendarSpec:
+    open_min = r.number("open_min", 0.0, 1439.0)
+    close_min = r.number("close_min", open_min, 1440.0, lo_open=True)
+    spec = CalendarSpec(open_min=open_min, close_min=close_min,
+                        workdays_per_week=r.integer("workdays_per_week", 1, 7))
+    r.done()
+    return spec
+
+
+def _governance(r: Reader, doc_keys: set[str]) -> GovernanceSpec:
+    shared = r.raw("shared_documents", None)
+    shared_docs = r.strings("shared_documents") if shared is not None else ()
+    for d in shared_docs:
+        if d not in doc_keys:
+            raise ScenarioError(r.key("shared_documents"), d, f"is not a known document ({sorted(doc_keys)})")
+    spec = GovernanceSpec(
+        front_office=cast(Any, r.choice("front_office", ("per_department", "one_window"))),
+        share_level=r.probability("share_level"),
+        shared_documents=shared_docs,
+        exchange_latency_min=r.number("exchange_latency_min", 0.0, 100_000.0),
+        exchange_fail_prob=r.probability("exchange_fail_prob"),
+        handoff=cast(Any, r.choice("handoff", ("paper", "electronic"))),
+        paper_handoff_days=r.number("paper_handoff_days", 0.0, 365.0),
+        courier_interval_days=r.integer("courier_interval_days", 1, 365),
+        electronic_handoff_min=r.number("electronic_handoff_min", 0.0, 100_000.0),
+        electronic_delivery=r.flag("electronic_delivery"),
+        certificate_min=r.number("certificate_min", 0.0, 1440.0, lo_open=True),
+        reject_min=r.number("reject_min", 0.0, 1440.0, lo_open=True),
+        pickup_min=r.number("pickup_min", 0.0, 1440.0, lo_open=True),
+    )
+    r.done()
+    return spec
+
+
+def _channels(r: Reader) -> ChannelSpec:
+    spec = ChannelSpec(counters_open=r.flag("counters_open"))
+    r.done()
+    return spec
+
+
+def _behaviour(r: Reader) -> BehaviourSpec:
+    spec = BehaviourSpec(
+        reaction_days_max=r.number("reaction_days_max", 0.0, 365.0),
+        arrival_spread=r.number("arrival_spread", 0.0, 1.0, lo_open=True),
+        knows_requirements_base=r.probability("knows_requirements_base"),
+        knows_requirements_literacy=r.probability("knows_requirements_literacy"),
+        missing_doc_literacy_factor=r.number("missing_doc_literacy_factor", 0.0, 1.0),
+        max_failed_trips=r.integer("max_failed_trips", 1, 10**9),
+        fare_per_km=r.number("fare_per_km", 0.0, 1000.0),
+        time_value_per_hour=r.number("time_value_per_hour", 0.0, 10_000.0),
+    )
+    r.done()
+    return spec
+
+
+def _run(r: Reader) -> RunSpec:
+    spec = RunSpec(
+        horizon_days=r.number("horizon_days", 0.0, 36_500.0, lo_open=True),
+        seed=r.integer("seed", 0, 2**63 - 1),
+        start_weekday=r.integer("start_weekday", 0, 6),
+        start_month=r.integer("start_month", 1, 12),
+        sample_interval_min=r.number("sample_interval_min", 0.0, 525_600.0, lo_open=True),
+    )
+    r.done()
+    return spec

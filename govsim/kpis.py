@@ -1,0 +1,99 @@
+"""KPIs of one run, computed from the request records (pure pandas/numpy)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["KPI_DESCRIPTIONS", "compute_kpis", "gini", "group_kpis"]
+
+KPI_DESCRIPTIONS: dict[str, str] = {
+    "requests": "number of requests that arose in the horizon",
+    "trips_mean": "mean trips to an office outside the village per request (all outcomes)",
+    "at_most_one_trip_share": "share of completed requests that needed at most one trip (最多跑一次)",
+    "zero_trip_share": "share of completed requests that needed no trip at all",
+    "turnaround_days_mean": "mean days from need to decision, completed requests",
+    "turnaround_days_p90": "90th percentile of turnaround days, completed requests",
+    "window_wait_min_mean": "mean minutes queuing at counters per request",
+    "completion_rate": "share of requests completed by the horizon",
+    "abandon_rate": "share of requests abandoned after too many wasted trips",
+    "open_rate": "share of requests still open at the horizon",
+    "documents_mean": "mean documents a villager must bring (own papers and certificates)",
+    "certificates_mean": "mean certificates fetched in person per request",
+    "elderly_trips_gap": "mean trips of villagers aged 60+ minus the rest",
+    "elderly_turnaround_gap": "mean turnaround days of 60+ minus the rest (completed)",
+    "elderly_completion_gap": "completion rate of the rest minus that of 60+",
+    "time_cost_gini": "Gini coefficient of villagers' total time spent (travel, waiting, counter)",
+    "villager_time_hours_mean": "mean hours a villager spends per request (travel, waiting, counter)",
+    "villager_cost_mean": "mean villager cost per request, yuan (time valued plus fares)",
+}
+
+
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient of non-negative values (0 = equal, 1 = one holds all)."""
+    x = np.sort(np.asarray(values, dtype=float))
+    n = len(x)
+    if n == 0 or x.sum() <= 0:
+        return 0.0 if n else float("nan")
+    ranks = np.arange(1, n + 1)
+    return float((2.0 * (ranks * x).sum()) / (n * x.sum()) - (n + 1.0) / n)
+
+
+def _mean(s: pd.Series) -> float:
+    return float(s.mean()) if len(s) else float("nan")
+
+
+def compute_kpis(req: pd.DataFrame, time_value_per_hour: float = 15.0) -> pd.Series:
+    """The run's KPIs (see ``KPI_DESCRIPTIONS``) as a Series of floats."""
+    done = req[req["outcome"] == "completed"]
+    elderly = req["elderly"].to_numpy(dtype=bool)
+    hours = (req["travel_min"] + req["window_wait_min"] + req["counter_min"]) / 60.0
+    per_villager = hours.groupby(req["villager_id"].to_numpy()).sum()
+    completed = (req["outcome"] == "completed").to_numpy()
+    k = {
+        "requests": float(len(req)),
+        "trips_mean": _mean(req["trips"]),
+        "at_most_one_trip_share": _mean(done["trips"] <= 1),
+        "zero_trip_share": _mean(done["trips"] == 0),
+        "turnaround_days_mean": _mean(done["turnaround_days"]),
+        "turnaround_days_p90": float(done["turnaround_days"].quantile(0.9)) if len(done) else float("nan"),
+        "window_wait_min_mean": _mean(req["window_wait_min"]),
+        "completion_rate": _mean(req["outcome"] == "completed"),
+        "abandon_rate": _mean(req["outcome"] == "abandoned"),
+        "open_rate": _mean(req["outcome"] == "open"),
+        "documents_mean": _mean(req["documents_required"]),
+        "certificates_mean": _mean(req["certificates_fetched"]),
+        "elderly_trips_gap": _gap(req["trips"].to_numpy(), elderly),
+        "elderly_turnaround_gap": _gap(req["turnaround_days"].to_numpy(), elderly & completed,
+                                       ~elderly & completed),
+        "elderly_completion_gap": -_gap(completed.astype(float), elderly),
+        "time_cost_gini": gini(per_villager.to_numpy()),
+        "villager_time_hours_mean": _mean(hours),
+        "villager_cost_mean": _mean(hours * time_value_per_hour + req["fare"]),
+    }
+    return pd.Series(k, dtype=float, name="value")
+
+
+def _gap(values: np.ndarray, a: np.ndarray, b: np.ndarray | None = None) -> float:
+    """Mean over ``a`` minus mean over ``b`` (default: not ``a``); NaN if a side is empty."""
+    b = ~a if b is None else b
+    if not a.any() or not b.any():
+        return float("nan")
+    return float(np.nanmean(values[a]) - np.nanmean(values[b]))
+
+
+def group_kpis(req: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Main KPIs broken down by a column (``item``, ``age_band``, ...)."""
+    g = req.groupby(by, observed=True)
+    out = pd.DataFrame({
+        "requests": g.size(),
+        "trips_mean": g["trips"].mean(),
+        "at_most_one_trip_share": g.apply(
+            lambda d: (d.loc[d["outcome"] == "completed", "trips"] <= 1).mean(), include_groups=False),
+        "turnaround_days_mean": g["turnaround_days"].mean(),
+        "window_wait_min_mean": g["window_wait_min"].mean(),
+        "completion_rate": g["outcome"].apply(lambda s: (s == "completed").mean()),
+        "documents_mean": g["documents_required"].mean(),
+        "certificates_mean": g["certificates_fetched"].mean(),
+    })
+    return out

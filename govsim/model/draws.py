@@ -1,0 +1,56 @@
+"""Per-request random numbers for common random numbers across scenarios.
+
+Draws that decide a request's fate (service times, missing documents,
+arrival times, exchange failures) are taken from matrices indexed by
+``(request, slot)``, filled from one named stream per purpose. The k-th counter
+visit of request i therefore gets the same service-time draw in every scenario
+run with the same seed, whatever happened to other requests before it. Slots
+beyond the matrix width come from a spill stream (rare: many visits).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from govsim.model.streams import Streams
+
+__all__ = ["Draws"]
+
+
+class Draws:
+    """Lazily filled ``(n_requests, width)`` matrices of draws, one per purpose."""
+
+    def __init__(self, streams: Streams, n: int, width: int = 8) -> None:
+        self._streams = streams
+        self._n = n
+        self._width = width
+        self._exp: dict[str, np.ndarray] = {}
+        self._uni: dict[str, np.ndarray] = {}
+
+    def exp_row(self, purpose: str, i: int) -> np.ndarray:
+        """Standard exponential draws for request ``i`` (``width`` of them)."""
+        m = self._exp.get(purpose)
+        if m is None:
+            m = self._streams.get(f"draws.{purpose}").standard_exponential((self._n, self._width))
+            self._exp[purpose] = m
+        return m[i]
+
+    def uni_row(self, purpose: str, i: int) -> np.ndarray:
+        """Uniform [0, 1) draws for request ``i`` (``width`` of them)."""
+        m = self._uni.get(purpose)
+        if m is None:
+            m = self._streams.get(f"draws.{purpose}").random((self._n, self._width))
+            self._uni[purpose] = m
+        return m[i]
+
+    def exp(self, purpose: str, i: int, k: int) -> float:
+        """The k-th standard exponential draw of request ``i`` for ``purpose``."""
+        if k < self._width:
+            return float(self.exp_row(purpose, i)[k])
+        return float(self._streams.get(f"draws.{purpose}.spill").standard_exponential())
+
+    def uni(self, purpose: str, i: int, k: int) -> float:
+        """The k-th uniform draw of request ``i`` for ``purpose``."""
+        if k < self._width:
+            return float(self.uni_row(purpose, i)[k])
+        return float(self._streams.get(f"draws.{purpose}.spill").random())

@@ -1,0 +1,223 @@
+"""The request process: a villager's journey from a need to a decision (SimPy).
+
+need -> (react) -> trips to counters (certificates, intake) -> back-office
+stages with hand-offs, review and public notice -> pickup -> completed.
+A visit that is not served before closing, or an application turned away at
+the counter, wastes the trip; after ``max_failed_trips`` wasted trips the
+villager gives up. Every trip, minute and document is written to the records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+from govsim.model.calendar import DAY
+from govsim.model.plans import ItemPlan, Stage, Task
+from govsim.model.records import ABANDONED, COMPLETED
+
+if TYPE_CHECKING:
+    from govsim.model.world import World
+
+__all__ = ["dispatcher", "request"]
+
+Proc = Generator[Any, Any, Any]
+
+
+def dispatcher(w: World) -> Proc:
+    """Start one request process at each need's time (needs are pre-generated, sorted)."""
+    env = w.env
+    start = request
+    for i, t in enumerate(w.need_times):
+        if t > env.now:
+            yield env.timeout(t - env.now)
+        env.process(start(w, i))
+
+
+def request(w: World, i: int) -> Proc:
+    """One request, from the need to its outcome."""
+    env, rec = w.env, w.rec
+    plan: ItemPlan = w.plans[w.need_item[i]][w.need_village[i]]
+    if w.react_max > 0:
+        yield env.timeout(w.draws.uni("react", i, 0) * w.react_max)
+    ok = yield from _intake(w, i, plan)
+    if ok:
+        for group in plan.groups:
+            if len(group) == 1:
+                ok = yield from _stage(w, i, group[0])
+            else:
+                done = yield env.all_of([env.process(_stage(w, i, s)) for s in group])
+                ok = all(done.values())
+            if not ok:
+                break
+    if ok and plan.pickup is not None:
+        ok = yield from _visits(w, i, [plan.pickup], None)
+    rec.outcome[i] = COMPLETED if ok else ABANDONED
+    rec.t_end[i] = env.now
+
+
+class _Intake:
+    """What the intake clerk still needs: certificates, exchange checks."""
+
+    __slots__ = ("certs_missing", "exchange_done", "failed", "plan")
+
+    def __init__(self, plan: ItemPlan, knows: bool) -> None:
+        self.plan = plan
+        self.certs_missing = not knows and bool(plan.certificates)
+        self.exchange_done = False
+        self.failed: list[Task] = []   # exchange checks that failed: certificates to fetch
+
+
+_OK, _GO_HOME, _FETCH = 0, 1, 2
+
+
+def _intake(w: World, i: int, plan: ItemPlan) -> Proc:
+    knows = w.draws.uni("know", i, 0) < w.p_know[w.need_villager[i]]
+    w.rec.documents_required[i] = plan.personal_docs + len(plan.certificates)
+    todo = [*plan.certificates, plan.intake] if knows else [plan.intake]
+    return (yield from _visits(w, i, todo, _Intake(plan, knows)))
+
+
+def _visits(w: World, i: int, todo: list[Task], intake: _Intake | None) -> Proc:
+    """Go on trips until every task in ``todo`` is done; False if the villager gives up.
+
+    Tasks at the same place are done on the same trip, in order. A trip is
+    wasted if the office closes first, or if the application is turned away
+    and the intake is still to do when the villager goes home.
+    """
+    env, rec = w.env, w.rec
+    while todo:
+        first = todo[0]
+        u = w.draws.uni("arrival", i, rec.trips[i] + rec.counter_visits[i])
+        yield env.timeout(w.cal.arrival_time(env.now, first.travel, u, w.spread) - env.now)
+        if first.trip:
+            rec.trips[i] += 1
+            rec.travel_min[i] += 2.0 * first.travel
+            rec.fare[i] += first.fare
+        wasted = yield from _at_place(w, i, todo, intake)
+        if first.travel:
+            yield env.timeout(first.travel)
+        if wasted and first.trip:
+            rec.failed_trips[i] += 1
+            if rec.failed_trips[i] >= w.max_failed:
+                return False
+    return True
+
+
+def _at_place(w: World, i: int, todo: list[Task], intake: _Intake | None) -> Proc:
+    """Do the tasks at the place of ``todo[0]``; True if the visit was wasted."""
+    place = todo[0].place
+    rejected = False
+    while todo and todo[0].place == place:
+        task = todo.pop(0)
+        verdict = yield from _serve(w, i, task, intake)
+        if verdict is None:                    # closed before being served
+            todo.insert(0, task)
+            return True
+        if verdict == _OK:
+            continue
+        assert intake is not None
+        rejected = True
+        todo[:0] = [*_to_fetch(intake), task]
+        if verdict == _GO_HOME:
+            return True
+    return rejected and intake is not None and intake.plan.intake in todo
+
+
+def _to_fetch(intake: _Intake) -> list[Task]:
+    """Certificates to fetch after a rejection."""
+    certs = list(intake.plan.certificates) if intake.certs_missing else []
+    intake.certs_missing = False
+    certs.extend(intake.failed)
+    intake.failed = []
+    return certs
+
+
+def _serve(w: World, i: int, task: Task, intake: _Intake | None) -> Proc:
+    """Queue and be served at ``task``'s counter.
+
+    Returns None if the office closed first, else the clerk's verdict
+    (``_OK``, or for the intake ``_GO_HOME`` / ``_FETCH`` when turned away).
+    """
+    env, rec = w.env, w.rec
+    windows = task.counter.windows
+    t0 = env.now
+    req = windows.request()
+    if w.always_open:
+        yield req
+    else:
+        close = w.cal.closing_time(t0)
+        if t0 < close:
+            yield req | env.timeout(close - t0)
+        if not req.triggered:
+            req.cancel()
+            rec.window_wait_min[i] += env.now - t0
+            return None
+    rec.window_wait_min[i] += env.now - t0
+    k = rec.counter_visits[i]
+    rec.counter_visits[i] = k + 1
+    verdict, minutes = _OK, task.mean
+    if task.kind == "intake" and intake is not None:
+        verdict, minutes = _check_intake(w, i, intake, k)
+    elif task.kind == "certificate":
+        rec.certificates_fetched[i] += 1
+    service = minutes * w.draws.exp("counter", i, k)
+    yield env.timeout(service)
+    windows.release(req)
+    task.counter.busy_min += service
+    task.counter.served += 1
+    rec.counter_min[i] += service
+    return verdict
+
+
+def _check_intake(w: World, i: int, intake: _Intake, k: int) -> tuple[int, float]:
+    """The intake clerk's checks: the verdict and the counter minutes it takes."""
+    rec, plan = w.rec, intake.plan
+    minutes = plan.intake.mean
+    if not intake.exchange_done and plan.exchange:
+        intake.exchange_done = True
+        intake.failed = [t for j, t in enumerate(plan.exchange)
+                         if w.draws.uni("exchange", i, j) < w.exchange_fail]
+        rec.exchange_calls[i] += len(plan.exchange)
+        rec.exchange_failures[i] += len(intake.failed)
+        rec.documents_required[i] += len(intake.failed)
+        minutes += w.exchange_latency * len(plan.exchange)
+    if plan.personal_docs and w.draws.uni("missing", i, k) < w.p_miss[w.need_item[i]][w.need_villager[i]]:
+        return _GO_HOME, w.reject_min
+    if intake.certs_missing or intake.failed:
+        return _FETCH, w.reject_min
+    return _OK, minutes
+
+
+def _stage(w: World, i: int, s: Stage) -> Proc:
+    """One back-office stage: hand-off, staff work in working time, review, notice."""
+    env, rec, cal = w.env, w.rec, w.cal
+    if s.visit is not None:
+        ok = yield from _visits(w, i, [s.visit], None)
+        if not ok:
+            return False
+    elif s.handoff != "none":
+        t0 = env.now
+        if s.handoff == "paper":
+            t = cal.next_batch(t0, w.courier_days) if s.to_county else t0
+            yield env.timeout(cal.add_working_days(t, w.paper_days) - t0)
+        else:
+            yield env.timeout(w.electronic_min)
+        rec.handoff_min[i] += env.now - t0
+    step = s.step
+    if step.backoffice_min > 0:
+        back = s.back
+        back.backlog += 1
+        with back.staff.request() as req:
+            yield req
+            effort = step.backoffice_min * w.draws.exp("backoffice", i, s.index)
+            yield env.timeout(cal.add_working(env.now, effort) - env.now)
+        back.backlog -= 1
+        back.busy_min += effort
+        back.done += 1
+        rec.backoffice_min[i] += effort
+    if step.review_days > 0:
+        yield env.timeout(cal.add_working_days(env.now, step.review_days) - env.now)
+    if step.notice_days > 0:
+        yield env.timeout(step.notice_days * DAY)
+    return True

@@ -1,0 +1,155 @@
+"""Per (item, village) plans: which counters a villager visits and which back offices work.
+
+Computed once before the run, so that the request process does no look-ups
+by name on the hot path. A plan depends on the governance settings (front
+office mode, documents on the exchange, hand-off mode).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from govsim.config.scenario import ItemSpec, Scenario, StepSpec
+from govsim.decisions.documents import exchange_documents, route_documents
+from govsim.model.offices import BackOffice, Counter, Offices, Place
+from govsim.model.population import Villages
+
+__all__ = ["ItemPlan", "Stage", "Task", "build_plans"]
+
+COUNTY_KMH = 45.0  # average speed on the township-county road, for fares: assumption
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One counter visit: where, how far, and the mean counter minutes."""
+
+    counter: Counter
+    place: Place
+    travel: float   # one-way minutes from the village (0 in the village)
+    trip: bool      # counts as a trip (the place is outside the village)
+    fare: float     # round-trip fare, yuan
+    mean: float     # mean counter minutes when the visit succeeds
+    kind: str = "visit"  # intake | certificate | visit | pickup
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One back-office step and how the case reaches it."""
+
+    back: BackOffice
+    step: StepSpec
+    visit: Task | None   # the villager's own counter visit before this step (per_department)
+    handoff: str         # none | villager | paper | electronic
+    to_county: bool      # the hand-off goes to the county (courier batches on paper)
+    index: int           # position in the workflow (slot of its random draws)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemPlan:
+    """Everything a request of one item from one village needs."""
+
+    intake: Task
+    certificates: tuple[Task, ...]      # fetched in person (ordered: village first, intake place last)
+    exchange: tuple[Task, ...]          # verified on the exchange; the holder's counter if that fails
+    personal_docs: int
+    groups: tuple[tuple[Stage, ...], ...]  # back-office stages; a group's stages run in parallel
+    pickup: Task | None
+
+
+def build_plans(scenario: Scenario, offices: Offices, villages: Villages) -> list[list[ItemPlan]]:
+    """``plans[item][village]`` for every item and village."""
+    on_exchange = exchange_documents(scenario.governance, scenario.documents)
+    return [[_plan(scenario, it, v, offices, villages, on_exchange) for v in range(len(villages))]
+            for it in scenario.items]
+
+
+def _task(scenario: Scenario, offices: Offices, villages: Villages, v: int, dept: str,
+          mean: float, kind: str, counter: Counter | None = None) -> Task:
+    d = [x.key for x in scenario.departments].index(dept)
+    place = offices.place_of[v][d]
+    travel, fare = _distance(scenario, villages, v, place)
+    return Task(counter or offices.counter_of[v][d], place, travel, place[0] != "village", fare, mean, kind)
+
+
+def _distance(scenario: Scenario, villages: Villages, v: int, place: Place) -> tuple[float, float]:
+    if place[0] == "village":
+        return 0.0, 0.0
+    km = float(villages.distance_km[v])
+    travel = float(villages.travel_min[v])
+    if place[0] == "county":
+        travel += float(villages.county_travel_min[v])
+        km += float(villages.county_travel_min[v]) / 60.0 * COUNTY_KMH
+    return travel, 2.0 * km * scenario.behaviour.fare_per_km
+
+
+def _plan(scenario: Scenario, it: ItemSpec, v: int, offices: Offices, villages: Villages,
+          on_exchange: frozenset[str]) -> ItemPlan:
+    gov = scenario.governance
+    routes = route_documents(it, scenario.documents, on_exchange)
+    pooled = gov.front_office == "one_window"
+    intake = _pooled_intake(scenario, it, v, offices, villages) if pooled else _task(
+        scenario, offices, villages, v, it.steps[0].dept, it.steps[0].counter_min, "intake")
+    certificates = tuple(sorted(
+        (_task(scenario, offices, villages, v, h, gov.certificate_min, "certificate")
+         for _, h in routes.certificate),
+        key=lambda t: (t.place == intake.place, t.place[0] != "village")))
+    exchange = tuple(_task(scenario, offices, villages, v, h, gov.certificate_min, "certificate")
+                     for _, h in routes.exchange)
+    pickup = None
+    if it.pickup and not gov.electronic_delivery:
+        pickup = Task(intake.counter, intake.place, intake.travel, intake.trip, intake.fare,
+                      gov.pickup_min, "pickup")
+    stages = _stages(scenario, it, v, offices, villages, pooled)
+    return ItemPlan(intake, certificates, exchange, len(routes.personal),
+                    _groups(stages, gov.handoff == "electronic"), pickup)
+
+
+def _groups(stages: tuple[Stage, ...], electronic: bool) -> tuple[tuple[Stage, ...], ...]:
+    """Group stages that may run in parallel (electronic hand-offs, ``parallel`` steps)."""
+    groups: list[list[Stage]] = []
+    for s in stages:
+        if groups and electronic and s.step.parallel and s.visit is None:
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    return tuple(tuple(g) for g in groups)
+
+
+def _pooled_intake(scenario: Scenario, it: ItemSpec, v: int, offices: Offices,
+                   villages: Villages) -> Task:
+    """One window: the township's general windows take in every step's counter work."""
+    keys = [x.key for x in scenario.departments]
+    counter_steps = [s for s in it.steps if s.counter_min > 0]
+    places = [offices.place_of[v][keys.index(s.dept)] for s in counter_steps]
+    mean = sum(s.counter_min for s in counter_steps)
+    d0 = keys.index(counter_steps[0].dept)
+    if any(p[0] != "village" for p in places):
+        township = ("township", int(villages.township[v]))
+        pool = next((c for c in offices.counters if c.place == township), None)
+        if pool is not None:
+            travel, fare = _distance(scenario, villages, v, township)
+            return Task(pool, township, travel, True, fare, mean, "intake")
+    return _task(scenario, offices, villages, v, counter_steps[0].dept, mean, "intake",
+                 offices.counter_of[v][d0])
+
+
+def _stages(scenario: Scenario, it: ItemSpec, v: int, offices: Offices, villages: Villages,
+            pooled: bool) -> tuple[Stage, ...]:
+    keys = [x.key for x in scenario.departments]
+    levels = {x.key: x.level for x in scenario.departments}
+    out = []
+    for k, step in enumerate(it.steps):
+        back = offices.backoffice_of[v][keys.index(step.dept)]
+        visit = None
+        if k == 0:
+            handoff = "none"
+        elif not pooled and step.counter_min > 0:
+            visit = _task(scenario, offices, villages, v, step.dept, step.counter_min, "visit")
+            handoff = "villager"
+        elif step.dept == it.steps[k - 1].dept:
+            handoff = "none"
+        else:
+            handoff = scenario.governance.handoff
+        to_county = levels[step.dept] == "county" and levels[it.steps[max(k - 1, 0)].dept] != "county"
+        out.append(Stage(back, step, visit, handoff, to_county, k))
+    return tuple(out)

@@ -1,0 +1,205 @@
+"""The experiment runner, store, spec validation and CLIs, on a fake model (fast)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_experiment_fakes import fake_load, fake_simulate, fake_spec  # noqa: E402
+
+from govsim.errors import ScenarioError  # noqa: E402
+from govsim.experiment import load_spec, merge_overrides, replication_seed, run_experiment  # noqa: E402
+from govsim.experiment import cli as exp_cli  # noqa: E402
+from govsim.experiment import runner  # noqa: E402
+from govsim.experiment.compare_cli import main as compare_main  # noqa: E402
+from govsim.experiment.store import RunStore  # noqa: E402
+
+
+def run(spec: dict[str, Any], out: Path, **kw: Any) -> Any:
+    kw.setdefault("progress", False)
+    return run_experiment(spec, out_dir=out, simulate=fake_simulate, load=fake_load, **kw)
+
+
+def test_seeds_are_deterministic_and_common() -> None:
+    assert replication_seed(11, 3) == replication_seed(11, 3)
+    assert len({replication_seed(11, r) for r in range(50)}) == 50
+    assert replication_seed(11, 0, stream=1) != replication_seed(11, 0)
+
+
+def test_merge_overrides_later_wins() -> None:
+    got = merge_overrides(["a=1", "b=2"], ["+a=3"], ["c=4"])
+    assert got == ["b=2", "+a=3", "c=4"]
+
+
+@pytest.mark.parametrize(("change", "key"), [
+    ({"scenarios": []}, "scenarios"),
+    ({"baseline": "nope"}, "baseline"),
+    ({"replications": 0}, "replications"),
+    ({"scenarios": [{"name": "a"}, {"name": "a"}]}, "scenarios"),
+    ({"target_rel_halfwidth": 2.0}, "target_rel_halfwidth"),
+    ({"bogus": 1}, "bogus"),
+])
+def test_bad_specs_raise_one_line_errors(change: dict[str, Any], key: str) -> None:
+    spec = {**fake_spec(), **change}
+    if change.get("scenarios") and "baseline" not in change:
+        spec["baseline"] = "a"
+    with pytest.raises(ScenarioError) as err:
+        load_spec(spec)
+    assert err.value.key == key and "\n" not in str(err.value)
+
+
+def test_unknown_executor_and_size(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="executor"):
+        run(fake_spec(), tmp_path, executor="gpu")
+    with pytest.raises(ScenarioError, match="experiment.size"):
+        run(fake_spec(), tmp_path, size="huge")
+
+
+def test_all_scenarios_validated_before_any_run(tmp_path: Path) -> None:
+    spec = fake_spec()
+    spec["scenarios"][2]["overrides"].append("bad=1")
+    with pytest.raises(ScenarioError, match="bad"):
+        run(spec, tmp_path / "out")
+    assert not (tmp_path / "out" / "runs").exists()
+
+
+def test_shipped_example_loads_and_has_a_question() -> None:
+    spec = load_spec("example_pairs")
+    assert spec.question.endswith("?") and spec.baseline in spec.scenario_names
+    smoke = spec.sized("smoke")
+    assert smoke.replications < spec.replications
+    assert smoke.base[-1].startswith("run.horizon_days=")
+
+
+def test_run_store_layout_manifest_and_rerun_skips(tmp_path: Path) -> None:
+    res = run(fake_spec(), tmp_path)
+    assert (res.runs_run, res.runs_skipped) == (12, 0)
+    for name in ("summary.parquet", "summary.csv", "comparison.csv", "manifest.json"):
+        assert (tmp_path / name).is_file()
+    run_dirs = list((tmp_path / "runs").iterdir())
+    assert len(run_dirs) == 12
+    assert {p.name for p in run_dirs[0].iterdir()} == {
+        "requests.parquet", "kpis.parquet", "config.json", "meta.json"}
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["seeds"]["base"] == manifest["seeds"]["better"]  # common random numbers
+    assert manifest["scenarios"]["better"]["config"]["effect"] == -0.3
+    assert {"commit", "dirty"} <= set(manifest["git"]) and manifest["govsim_version"]
+    assert all(r["wall_seconds"] is not None for r in manifest["runs"])
+    assert list(res.summary.columns) == ["scenario", "replication", "seed", "kpi", "value"]
+    again = run(fake_spec(), tmp_path)
+    assert (again.runs_run, again.runs_skipped) == (0, 12)
+    pd.testing.assert_frame_equal(res.summary, again.summary)
+    more = run(fake_spec(replications=5), tmp_path)
+    assert (more.runs_run, more.runs_skipped) == (3, 12)
+
+
+def test_comparison_finds_the_effect(tmp_path: Path) -> None:
+    res = run(fake_spec(replications=6), tmp_path)
+    row = res.comparison.set_index(["kpi", "scenario"]).loc[("trips_mean", "better")]
+    assert row["diff_mean"] == pytest.approx(-0.3) and not row["inconclusive"]
+    assert row["sentence"].startswith("better: 0.3 fewer trips per request than base")
+    assert "Holm p" in res.table()
+
+
+def test_independent_seeds_option(tmp_path: Path) -> None:
+    res = run(fake_spec(crn=False), tmp_path)
+    seeds = res.manifest["seeds"]
+    assert seeds["base"] != seeds["better"]
+
+
+def test_processes_match_serial(tmp_path: Path) -> None:
+    a = run(fake_spec(), tmp_path / "s")
+    b = run(fake_spec(), tmp_path / "p", executor="processes", workers=2)
+    pd.testing.assert_frame_equal(a.summary, b.summary)
+    pd.testing.assert_frame_equal(a.comparison, b.comparison)
+
+
+def test_sequential_rule_adds_replications_up_to_cap(tmp_path: Path) -> None:
+    spec = fake_spec(replications=3, target_kpi="trips_mean", target_rel_halfwidth=0.001,
+                     max_replications=7, batch=2)
+    res = run(spec, tmp_path)
+    assert res.manifest["replications"] == 7
+    loose = run(fake_spec(replications=3, target_kpi="trips_mean", target_rel_halfwidth=0.5),
+                tmp_path / "loose")
+    assert loose.manifest["replications"] == 3
+
+
+def test_store_refuses_paths_outside_root(tmp_path: Path) -> None:
+    store = RunStore(tmp_path / "out")
+    with pytest.raises(ScenarioError):
+        store.path("..", "elsewhere.json")
+    with pytest.raises(ScenarioError):
+        store.run_dir("../../x")
+
+
+def test_stale_tmp_files_are_cleaned_and_partial_runs_redone(tmp_path: Path) -> None:
+    res = run(fake_spec(replications=2), tmp_path)
+    victim = tmp_path / "runs" / res.manifest["runs"][0]["key"]
+    (victim / "meta.json").unlink()
+    (victim / "requests.parquet.tmp123").write_bytes(b"partial")
+    again = run(fake_spec(replications=2), tmp_path)
+    assert (again.runs_run, again.runs_skipped) == (1, 5)
+    assert not list(tmp_path.rglob("*.tmp*"))
+    pd.testing.assert_frame_equal(res.summary, again.summary)
+
+
+@pytest.fixture
+def fake_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "_default_load", lambda: fake_load)
+    monkeypatch.setattr(runner, "_default_simulate", lambda: fake_simulate)
+
+
+def test_cli_runs_and_reports_user_errors(tmp_path: Path, fake_core: None,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "o"
+    argv = ["experiment=example_pairs", "experiment.size=smoke", f"out={out}", "effect=0"]
+    assert exp_cli.run_experiment_cli(argv) == 0
+    assert "trips_mean" in capsys.readouterr().out
+    assert (out / "manifest.json").is_file()
+    for bad in (["experiment=nope"], ["experiment=example_pairs", "executor=gpu"],
+                ["experiment=example_pairs", "executor.workers=x"],
+                ["experiment=example_pairs", "experiment.replications=0"], ["effect=1"]):
+        assert exp_cli.run_experiment_cli([*bad, f"out={out}"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("govsim: error:") and err.count("\n") == 1
+
+
+def test_cli_interrupt_exits_130(tmp_path: Path, fake_core: None, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    def boom(*a: Any, **k: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(exp_cli, "run_experiment", boom)
+    assert exp_cli.run_experiment_cli(["experiment=example_pairs", f"out={tmp_path}"]) == 130
+    assert "Rerun the same command" in capsys.readouterr().err
+
+
+def test_compare_cli_reads_experiment_dirs(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    run(fake_spec(), tmp_path / "e")
+    assert compare_main([str(tmp_path / "e"), "--kpi", "trips_mean",
+                         "--out", str(tmp_path / "c.csv")]) == 0
+    assert "better: 0.3 fewer trips" in capsys.readouterr().out
+    assert pd.read_csv(tmp_path / "c.csv")["scenario"].tolist() == ["base", "better", "same"]
+    assert compare_main([str(tmp_path / "missing")]) == 2
+
+
+def test_compare_cli_reads_a_multirun_dir(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    jobs = [("siloed", 1, 3.0), ("siloed", 2, 3.2), ("shared", 1, 1.1), ("shared", 2, 1.2),
+            ("siloed", 3, 3.1), ("shared", 3, 1.0)]
+    for i, (gov, seed, trips) in enumerate(jobs):
+        job = tmp_path / "multirun" / str(i)
+        (job / ".hydra").mkdir(parents=True)
+        (job / "config.yaml").write_text(f"governance: {gov}\nrun:\n  seed: {seed}\n")
+        (job / ".hydra" / "overrides.yaml").write_text(f"- governance={gov}\n- run.seed={seed}\n")
+        pd.Series({"trips_mean": trips}).to_csv(job / "kpis.csv")
+    assert compare_main([str(tmp_path / "multirun"), "--baseline", "governance=siloed"]) == 0
+    out = capsys.readouterr().out
+    assert "governance=shared: 2.0 fewer trips per request than governance=siloed" in out
