@@ -11,14 +11,19 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_experiment_fakes import fake_load, fake_simulate, fake_spec  # noqa: E402
+from test_experiment_fakes import fake_load, fake_simulate, fake_spec
 
-from govsim.errors import ScenarioError  # noqa: E402
-from govsim.experiment import load_spec, merge_overrides, replication_seed, run_experiment  # noqa: E402
-from govsim.experiment import cli as exp_cli  # noqa: E402
-from govsim.experiment import runner  # noqa: E402
-from govsim.experiment.compare_cli import main as compare_main  # noqa: E402
-from govsim.experiment.store import RunStore  # noqa: E402
+from govsim.errors import ScenarioError
+from govsim.experiment import cli as exp_cli
+from govsim.experiment import (
+    load_spec,
+    merge_overrides,
+    replication_seed,
+    run_experiment,
+    runner,
+)
+from govsim.experiment.compare_cli import main as compare_main
+from govsim.experiment.store import RunStore
 
 
 def run(spec: dict[str, Any], out: Path, **kw: Any) -> Any:
@@ -57,7 +62,7 @@ def test_bad_specs_raise_one_line_errors(change: dict[str, Any], key: str) -> No
 def test_unknown_executor_and_size(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="executor"):
         run(fake_spec(), tmp_path, executor="gpu")
-    with pytest.raises(ScenarioError, match="experiment.size"):
+    with pytest.raises(ScenarioError, match=r"experiment\.size"):
         run(fake_spec(), tmp_path, size="huge")
 
 

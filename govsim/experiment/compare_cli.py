@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 import yaml
+from pandas.api.types import is_numeric_dtype
 
 from govsim.errors import ScenarioError
 from govsim.experiment.compare import comparison_table, format_comparison
@@ -39,10 +40,9 @@ def _read_kpis(path: Path) -> pd.Series:
     df = pd.read_csv(path)
     if {"kpi", "value"} <= set(df.columns):
         return pd.Series(df["value"].to_numpy(float), index=df["kpi"].astype(str))
-    if len(df) == 1:  # one wide row
-        return df.iloc[0].astype(float)
-    df = pd.read_csv(path, index_col=0)  # a Series written with to_csv
-    return pd.Series(df.iloc[:, 0].to_numpy(float), index=df.index.astype(str))
+    if df.shape[1] == 2 and not is_numeric_dtype(df.iloc[:, 0]):  # a Series via to_csv
+        return pd.Series(df.iloc[:, 1].to_numpy(float), index=df.iloc[:, 0].astype(str))
+    return df.iloc[0].astype(float)  # one wide row
 
 
 def _job_name(job: Path, config: dict[str, Any]) -> str:
