@@ -97,6 +97,8 @@ def test_sentence_wording() -> None:
     assert sentence("shared_data", "siloed", "trips_mean", -1.9, -2.0, -1.8) == (
         "shared_data: 1.9 fewer trips per request than siloed (95% CI 1.8 to 2.0)")
     assert sentence("a", "b", "completion_rate", 0.05, 0.02, 0.08) == (
-        "a: completion_rate 5.0 percentage points higher than b (95% CI 2.0 to 8.0)")
+        "a: completion rate 5.0 percentage points higher than b (95% CI 2.0 to 8.0)")
+    assert sentence("a", "b", "zero_trip_share", -0.1, -0.2, -0.05) == (
+        "a: zero_trip_share 10.0 percentage points lower than b (95% CI 5.0 to 20.0)")
     assert sentence("a", "b", "turnaround_days_mean", 0.1, -0.2, 0.4).startswith(
         "a: no clear difference in mean turnaround from b")

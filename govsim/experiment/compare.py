@@ -22,6 +22,11 @@ _PHRASES: dict[str, tuple[str, float, str, str]] = {
                             "p90 turnaround {x} days longer"),
     "window_wait_min_mean": ("mean window wait", 1.0, "window wait {x} minutes shorter",
                              "window wait {x} minutes longer"),
+    "at_most_one_trip_share": ("share done in at most one trip", 100.0,
+                               "{x} percentage points fewer requests done in at most one trip",
+                               "{x} percentage points more requests done in at most one trip"),
+    "completion_rate": ("completion rate", 100.0, "completion rate {x} percentage points lower",
+                        "completion rate {x} percentage points higher"),
 }
 
 
