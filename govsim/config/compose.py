@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from hydra import compose, initialize_config_module
@@ -28,7 +29,8 @@ def compose_config(overrides: list[str] | None = None) -> DictConfig:
         with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
             return compose(config_name="config", overrides=overrides)
     except (HydraException, OmegaConfBaseException) as exc:
-        raise ScenarioError("overrides", overrides, _first_line(exc)) from None
+        key, value, allowed = _explain(exc, overrides)
+        raise ScenarioError(key, value, allowed) from None
 
 
 def scenario_from_config(cfg: DictConfig | dict[str, Any]) -> Scenario:
@@ -50,6 +52,22 @@ def load_scenario(overrides: list[str] | None = None) -> Scenario:
     Works from any working directory once govsim is installed.
     """
     return scenario_from_config(compose_config(overrides))
+
+
+def _explain(exc: BaseException, overrides: list[str]) -> tuple[str, object, str]:
+    """Key, value and what is allowed, from a Hydra composition error (one line)."""
+    text = str(exc)
+    missing = re.search(r"Could not find '([^']+)/([^']+)'", text)
+    if missing:
+        group, value = missing.groups()
+        options = re.findall(r"^\t(\S+)$", text.split("Config search path")[0], flags=re.M)
+        return group, value, f"is not a known preset (choose one of: {', '.join(options) or 'none'})"
+    unknown = re.search(r"Could not override '([^']+)'", text)
+    if unknown:
+        key = unknown.group(1)
+        value = next((o.split("=", 1)[1] for o in overrides if o.startswith(key + "=")), None)
+        return key, value, "unknown key (check the spelling; `govsim --cfg job` lists every key)"
+    return "overrides", overrides, _first_line(exc)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -250,7 +250,3 @@ def _write_outputs(store: RunStore, summary: pd.DataFrame, comparison: pd.DataFr
     store.write_frame("comparison.csv", comparison)
     store.write_json("manifest.json", manifest)
 
-
-def iter_runs(result: ExperimentResult) -> Iterator[dict[str, Any]]:
-    """The manifest's run records (scenario, replication, seed, key, status, wall time)."""
-    yield from result.manifest["runs"]

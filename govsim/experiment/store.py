@@ -62,10 +62,11 @@ class RunStore:
 
     def clean_partial(self) -> int:
         """Delete temporary files left by interrupted writes; return how many."""
-        runs = self.path("runs")
-        if not runs.is_dir():
+        if not self.root.is_dir():
             return 0
-        stale = [p for p in runs.glob(f"*/*{TMP_SUFFIX}*") if p.is_file()]
+        pattern = f"*{TMP_SUFFIX}*"
+        stale = [p for p in [*self.root.glob(pattern), *self.root.glob(f"runs/*/{pattern}")]
+                 if p.is_file()]
         for p in stale:
             p.unlink(missing_ok=True)
         return len(stale)

@@ -54,6 +54,7 @@ def request(w: World, i: int) -> Proc:
         ok = yield from _visits(w, i, [plan.pickup], None)
     rec.outcome[i] = COMPLETED if ok else ABANDONED
     rec.t_end[i] = env.now
+    w.home_at.pop(i, None)
 
 
 class _Intake:
@@ -89,14 +90,15 @@ def _visits(w: World, i: int, todo: list[Task], intake: _Intake | None) -> Proc:
     while todo:
         first = todo[0]
         u = w.draws.uni("arrival", i, rec.trips[i] + rec.counter_visits[i])
-        yield env.timeout(w.cal.arrival_time(env.now, first.travel, u, w.spread) - env.now)
+        start = max(env.now, w.home_at.get(i, 0.0))
+        yield env.timeout(w.cal.arrival_time(start, first.travel, u, w.spread) - env.now)
         if first.trip:
             rec.trips[i] += 1
             rec.travel_min[i] += 2.0 * first.travel
             rec.fare[i] += first.fare
         wasted = yield from _at_place(w, i, todo, intake)
         if first.travel:
-            yield env.timeout(first.travel)
+            w.home_at[i] = env.now + first.travel   # the case goes on while the villager rides home
         if wasted and first.trip:
             rec.failed_trips[i] += 1
             if rec.failed_trips[i] >= w.max_failed:

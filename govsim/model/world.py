@@ -23,17 +23,19 @@ __all__ = ["World"]
 class World:
     """Everything one run needs; attributes are read by the request processes."""
 
-    def __init__(self, scenario: Scenario, seed: int) -> None:
+    def __init__(self, scenario: Scenario, seed: int, needs: Needs | None = None) -> None:
         self.scenario = scenario
         self.streams = Streams(seed)
         self.env = simpy.Environment()
         self.cal = WorkCalendar(scenario.calendar, scenario.run.start_weekday)
         self.pop: Population = build_population(scenario.population, self.streams)
-        self.needs: Needs = generate_needs(scenario.items, self.pop, scenario.run, self.streams)
+        self.needs: Needs = needs if needs is not None else generate_needs(
+            scenario.items, self.pop, scenario.run, self.streams)
         self.offices: Offices = build_offices(self.env, scenario, self.pop.villages)
         self.plans: list[list[ItemPlan]] = build_plans(scenario, self.offices, self.pop.villages)
         self.draws = Draws(self.streams, len(self.needs))
         self.rec = Records(len(self.needs))
+        self.home_at: dict[int, float] = {}   # when a villager on a trip is back home, by request
         self._hot_path_constants()
         self.sampler = Sampler(self)
 

@@ -1,0 +1,5 @@
+"""``python -m govsim`` runs the ``govsim`` command."""
+
+from govsim.cli import main
+
+main()

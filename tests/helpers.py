@@ -1,0 +1,90 @@
+"""Tiny hand-made scenarios and deterministic draws for exact-time tests."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import numpy as np
+
+import govsim
+from govsim.config.scenario import (
+    AgeBandSpec,
+    DepartmentSpec,
+    ItemSpec,
+    Scenario,
+    StepSpec,
+    VillageSpec,
+)
+from govsim.model.demand import Needs
+from govsim.model.world import World
+
+
+def tiny_scenario(
+    *,
+    departments: tuple[DepartmentSpec, ...],
+    items: tuple[ItemSpec, ...],
+    travel_min: float = 30.0,
+    county_travel_min: float = 60.0,
+    governance: dict[str, object] | None = None,
+    behaviour: dict[str, object] | None = None,
+    horizon_days: float = 30.0,
+    overrides: list[str] | None = None,
+) -> Scenario:
+    """One village of 10 adults, default calendar, the given catalogue."""
+    base = govsim.load_scenario(overrides or [])
+    village = VillageSpec("V1", "T1", 10, 10.0, travel_min, county_travel_min, 1.0)
+    pop = dataclasses.replace(
+        base.population, adult_share=1.0, household_size=1.0, villages=(village,),
+        bands=(AgeBandSpec("18-39", 1.0, 0.5, 1.0, False),))
+    gov = dataclasses.replace(base.governance, **(governance or {}))
+    beh = dataclasses.replace(base.behaviour, reaction_days_max=0.0, arrival_spread=1.0,
+                              knows_requirements_base=1.0, knows_requirements_literacy=0.0,
+                              missing_doc_literacy_factor=0.0, **(behaviour or {}))
+    run = dataclasses.replace(base.run, horizon_days=horizon_days, sample_interval_min=60.0)
+    return dataclasses.replace(base, population=pop, departments=departments, items=items,
+                               documents=base.documents, governance=gov, behaviour=beh, run=run)
+
+
+def dept(key: str, level: str = "township", windows: int = 1, staff: int = 1) -> DepartmentSpec:
+    """A department with the given windows and staff."""
+    return DepartmentSpec(key, key, key, level, windows, staff)  # type: ignore[arg-type]
+
+
+def item(key: str, steps: list[StepSpec], documents: tuple[str, ...] = (), *, missing: float = 0.0,
+         pickup: bool = False) -> ItemSpec:
+    """An item with no demand of its own (needs are injected)."""
+    return ItemSpec(key, key, key, 0.0, "person", (), 1.0, None, (1.0,) * 12, documents, missing,
+                    False, True, pickup, False, tuple(steps))
+
+
+def step(dept_key: str, counter: float = 0.0, back: float = 0.0, review: float = 0.0,
+         notice: float = 0.0, parallel: bool = False) -> StepSpec:
+    """A workflow step."""
+    return StepSpec(dept_key, counter, back, review, notice, parallel)
+
+
+class FixedDraws:
+    """Draws that are fixed numbers: exponentials 1.0 (means exactly), uniforms by rule."""
+
+    def __init__(self, uni: Callable[[str, int, int], float] | None = None) -> None:
+        self._uni = uni or (lambda purpose, i, k: 0.0)
+
+    def exp(self, purpose: str, i: int, k: int) -> float:
+        return 1.0
+
+    def uni(self, purpose: str, i: int, k: int) -> float:
+        return self._uni(purpose, i, k)
+
+
+def run_world(scenario: Scenario, times: list[float], villagers: list[int] | None = None,
+              items: list[int] | None = None, draws: FixedDraws | None = None) -> World:
+    """Run ``scenario`` with needs injected at ``times`` (minutes) and fixed draws."""
+    n = len(times)
+    needs = Needs(np.asarray(times, dtype=float),
+                  np.asarray(villagers or list(range(n)), dtype=np.int64),
+                  np.asarray(items or [0] * n, dtype=np.int16))
+    w = World(scenario, seed=1, needs=needs)
+    w.draws = draws or FixedDraws()  # type: ignore[assignment]
+    w.run()
+    return w
