@@ -43,6 +43,7 @@ def run_case(case: dict[str, Any], timeout: float) -> dict[str, Any]:
     """Run one case in a fresh interpreter; return its result dict (or {'error': ...})."""
     cmd = [sys.executable, str(HERE / "case.py"), json.dumps(case)]
     env = {**os.environ, "PYTHONHASHSEED": "0"}
+    load = os.getloadavg()[0]
     try:
         proc = subprocess.run(
             cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=HERE.parent
@@ -51,7 +52,7 @@ def run_case(case: dict[str, Any], timeout: float) -> dict[str, Any]:
         return {"error": f"timed out after {timeout:.0f} s"}
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith("BENCH_RESULT "):
-            return dict(json.loads(line[len("BENCH_RESULT ") :]))
+            return {**json.loads(line[len("BENCH_RESULT ") :]), "load_before": load}
     tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
     return {"error": f"exit {proc.returncode}: {tail[:300]}"}
 
@@ -299,15 +300,16 @@ def measurement_table(results: dict[str, list[dict[str, Any]]]) -> list[str]:
                 lines.append(f"| {r['label']} | not available | | | | | |")
                 continue
             mem = r["peak_rss_mib_max"]
-            if r.get("child_peak_rss_mib_max", 0.0) > 0:
+            if r["case"].get("executor") == "processes":
                 mem_s = f"{mem:.0f} (workers {r['child_peak_rss_mib_max']:.0f})"
             else:
                 mem_s = f"{mem:.0f}"
             per_item = r["sim_rss_mib_median"] * 1024 * 1024 / r["n_median"] if r["n_median"] else 0
+            per_item_s = "-" if r["case"]["kind"] == "experiment" else f"{per_item:,.0f}"
             lines.append(
                 f"| {r['label']} | {r['n_median']:,.0f} | {r['wall_median']:.2f} "
                 f"[{r['wall_min']:.2f}-{r['wall_max']:.2f}] | {_fmt_rate(r['rate_median'])} | "
-                f"{mem_s} | {r['sim_rss_mib_median']:.0f} | {per_item:,.0f} |"
+                f"{mem_s} | {r['sim_rss_mib_median']:.0f} | {per_item_s} |"
             )
     return lines
 
@@ -368,10 +370,18 @@ def machine() -> dict[str, Any]:
 def render(report: dict[str, Any]) -> str:
     m = report["machine"]
     vers = ", ".join(f"{k} {v}" for k, v in m["versions"].items())
+    loads = [
+        run["load_before"]
+        for rows in report["results"].values()
+        for r in rows
+        for run in r.get("runs", [])
+    ]
+    load_s = f"{min(loads):.1f}-{max(loads):.1f}" if loads else "-"
     lines = [
         f"Benchmark run {report['started']} ({'quick' if report['args']['quick'] else 'full'}, "
         f"reps={report['args']['reps']}, county reps={report['args']['county_reps']})",
         f"Machine: {m['nproc']} CPUs, {m['cpu']}, {m['ram_gib']} GiB RAM; {vers}",
+        f"1-min load average before each case: {load_s} (over 0.5: another job shared the CPUs)",
         "",
         "### Measurements (medians over repetitions; each run in a fresh process)",
         "",
