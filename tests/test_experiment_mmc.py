@@ -78,3 +78,13 @@ def test_ci_coverage_of_erlang_c_wait(tmp_path: Path) -> None:
     coverage = hits / groups
     print(f"\nErlang C Wq = {truth:.3f} min; coverage of 95% CIs = {coverage:.3f}")
     assert 0.88 <= coverage <= 0.99
+
+
+@pytest.mark.slow
+def test_every_shipped_experiment_runs_at_smoke_size(tmp_path: Path) -> None:
+    from govsim.experiment import list_experiments
+
+    for name in list_experiments():
+        res = run_experiment(name, size="smoke", out_dir=tmp_path / name, progress=False,
+                             executor="processes")
+        assert not res.comparison.empty, name

@@ -208,3 +208,12 @@ def test_compare_cli_reads_a_multirun_dir(tmp_path: Path,
     assert compare_main([str(tmp_path / "multirun"), "--baseline", "governance=siloed"]) == 0
     out = capsys.readouterr().out
     assert "governance=shared: 2.0 fewer trips per request than governance=siloed" in out
+
+
+def test_every_shipped_experiment_has_a_one_sentence_question() -> None:
+    from govsim.experiment import list_experiments
+
+    for name in list_experiments():
+        spec = load_spec(name)
+        assert spec.question.strip().endswith("?"), name
+        assert spec.question.count("?") == 1 and "\n" not in spec.question.strip(), name
