@@ -88,3 +88,12 @@ def test_every_shipped_experiment_runs_at_smoke_size(tmp_path: Path) -> None:
         res = run_experiment(name, size="smoke", out_dir=tmp_path / name, progress=False,
                              executor="processes")
         assert not res.comparison.empty, name
+
+
+def test_unknown_kpi_rejected_before_any_run(tmp_path: Path) -> None:
+    from govsim.errors import ScenarioError
+
+    spec = mmc_spec({"c3": []}, replications=2, kpis=["trips_mena"])
+    with pytest.raises(ScenarioError, match="trips_mena"):
+        run_experiment(spec, out_dir=tmp_path, progress=False)
+    assert not (tmp_path / "runs").exists()

@@ -163,7 +163,8 @@ def fake_core(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_cli_runs_and_reports_user_errors(tmp_path: Path, fake_core: None,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "o"
-    argv = ["experiment=example_pairs", "experiment.size=smoke", f"out={out}", "effect=0"]
+    argv = ["experiment=example_pairs", "experiment.size=smoke", f"out={out}", "effect=0",
+            "experiment.kpis=[trips_mean]"]
     assert exp_cli.run_experiment_cli(argv) == 0
     assert "trips_mean" in capsys.readouterr().out
     assert (out / "manifest.json").is_file()
@@ -217,3 +218,8 @@ def test_every_shipped_experiment_has_a_one_sentence_question() -> None:
         spec = load_spec(name)
         assert spec.question.strip().endswith("?"), name
         assert spec.question.count("?") == 1 and "\n" not in spec.question.strip(), name
+
+
+def test_unknown_kpi_is_a_user_error(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="must be a KPI the model reports"):
+        run(fake_spec(kpis=["trips_mean", "tripz"]), tmp_path)

@@ -59,10 +59,10 @@ def merge_overrides(*groups: Sequence[str]) -> list[str]:
 
 
 def _core(name: str) -> Any:
-    """A function of the core API, imported late so that tests can run without it."""
+    """A name of the core API (None if absent), imported late so tests can run without it."""
     import govsim
 
-    return getattr(govsim, name)
+    return getattr(govsim, name, None)
 
 
 def _default_load() -> LoadFn:
@@ -104,6 +104,14 @@ def _plan(spec: ExperimentSpec, base_overrides: Sequence[str], load: LoadFn) -> 
         obj = _load_one(load, sc.name, ovs)
         out.append(_Planned(sc.name, i, ovs, obj, obj.to_dict()))
     return out
+
+
+def _check_kpis(spec: ExperimentSpec, known: set[str]) -> None:
+    """Raise :class:`ScenarioError` if the spec names a KPI the model does not report."""
+    for key, names in (("kpis", spec.kpis), ("target_kpi", (spec.target_kpi,))):
+        for name in names:
+            if name is not None and name not in known:
+                raise ScenarioError(key, name, f"must be a KPI the model reports: {sorted(known)}")
 
 
 def _seed(spec: ExperimentSpec, p: _Planned, r: int) -> int:
@@ -216,6 +224,8 @@ def run_experiment(
     started = time.time()
     spec = load_spec(spec_or_name).sized(size).with_options(**(options or {}))
     check_executor(executor, workers, address)
+    if simulate is None and isinstance(known := _core("KPI_DESCRIPTIONS"), dict):
+        _check_kpis(spec, set(known))
     plans = _plan(spec, list(base_overrides), load or _default_load())
     store = RunStore(out_dir if out_dir is not None else Path("runs") / spec.name)
     store.clean_partial()
@@ -226,6 +236,7 @@ def run_experiment(
         while True:
             engine.extend(n, mapper, progress)
             summary = engine.summary()
+            _check_kpis(spec, set(summary["kpi"]))
             nxt = _next_n(spec, summary, n)
             if nxt == n:
                 break
