@@ -27,30 +27,25 @@ class Draws:
         self._exp: dict[str, np.ndarray] = {}
         self._uni: dict[str, np.ndarray] = {}
 
-    def exp_row(self, purpose: str, i: int) -> np.ndarray:
-        """Standard exponential draws for request ``i`` (``width`` of them)."""
-        m = self._exp.get(purpose)
-        if m is None:
-            m = self._streams.get(f"draws.{purpose}").standard_exponential((self._n, self._width))
-            self._exp[purpose] = m
-        return m[i]
-
-    def uni_row(self, purpose: str, i: int) -> np.ndarray:
-        """Uniform [0, 1) draws for request ``i`` (``width`` of them)."""
-        m = self._uni.get(purpose)
-        if m is None:
-            m = self._streams.get(f"draws.{purpose}").random((self._n, self._width))
-            self._uni[purpose] = m
-        return m[i]
-
     def exp(self, purpose: str, i: int, k: int) -> float:
         """The k-th standard exponential draw of request ``i`` for ``purpose``."""
         if k < self._width:
-            return float(self.exp_row(purpose, i)[k])
+            m = self._exp.get(purpose)
+            if m is None:
+                m = self._exp[purpose] = self._matrix(purpose, exponential=True)
+            return float(m[i, k])
         return float(self._streams.get(f"draws.{purpose}.spill").standard_exponential())
 
     def uni(self, purpose: str, i: int, k: int) -> float:
         """The k-th uniform draw of request ``i`` for ``purpose``."""
         if k < self._width:
-            return float(self.uni_row(purpose, i)[k])
+            m = self._uni.get(purpose)
+            if m is None:
+                m = self._uni[purpose] = self._matrix(purpose, exponential=False)
+            return float(m[i, k])
         return float(self._streams.get(f"draws.{purpose}.spill").random())
+
+    def _matrix(self, purpose: str, exponential: bool) -> np.ndarray:
+        rng = self._streams.get(f"draws.{purpose}")
+        shape = (self._n, self._width)
+        return rng.standard_exponential(shape) if exponential else rng.random(shape)

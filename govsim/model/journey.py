@@ -40,7 +40,8 @@ def request(w: World, i: int) -> Proc:
     plan: ItemPlan = w.plans[w.need_item[i]][w.need_village[i]]
     if w.react_max > 0:
         yield env.timeout(w.draws.uni("react", i, 0) * w.react_max)
-    ok = yield from _intake(w, i, plan)
+    todo, intake = _intake(w, i, plan)
+    ok = yield from _visits(w, i, todo, intake)
     if ok:
         for group in plan.groups:
             if len(group) == 1:
@@ -72,11 +73,13 @@ class _Intake:
 _OK, _GO_HOME, _FETCH = 0, 1, 2
 
 
-def _intake(w: World, i: int, plan: ItemPlan) -> Proc:
-    knows = w.draws.uni("know", i, 0) < w.p_know[w.need_villager[i]]
+def _intake(w: World, i: int, plan: ItemPlan) -> tuple[list[Task], _Intake]:
+    """The first tasks: certificates first if the villager knows the rules, then the intake."""
     w.rec.documents_required[i] = plan.personal_docs + len(plan.certificates)
-    todo = [*plan.certificates, plan.intake] if knows else [plan.intake]
-    return (yield from _visits(w, i, todo, _Intake(plan, knows)))
+    if not plan.certificates:
+        return [plan.intake], _Intake(plan, True)
+    knows = w.draws.uni("know", i, 0) < w.p_know[w.need_villager[i]]
+    return ([*plan.certificates, plan.intake] if knows else [plan.intake]), _Intake(plan, knows)
 
 
 def _visits(w: World, i: int, todo: list[Task], intake: _Intake | None) -> Proc:
@@ -89,9 +92,14 @@ def _visits(w: World, i: int, todo: list[Task], intake: _Intake | None) -> Proc:
     env, rec = w.env, w.rec
     while todo:
         first = todo[0]
-        u = w.draws.uni("arrival", i, rec.trips[i] + rec.counter_visits[i])
         start = max(env.now, w.home_at.get(i, 0.0))
-        yield env.timeout(w.cal.arrival_time(start, first.travel, u, w.spread) - env.now)
+        if w.always_open:
+            arrive = start + first.travel
+        else:
+            u = w.draws.uni("arrival", i, rec.trips[i] + rec.counter_visits[i])
+            arrive = w.cal.arrival_time(start, first.travel, u, w.spread)
+        if arrive > env.now:
+            yield env.timeout(arrive - env.now)
         if first.trip:
             rec.trips[i] += 1
             rec.travel_min[i] += 2.0 * first.travel

@@ -99,9 +99,16 @@ def _plan(scenario: Scenario, it: ItemSpec, v: int, offices: Offices, villages: 
     if it.pickup and not gov.electronic_delivery:
         pickup = Task(intake.counter, intake.place, intake.travel, intake.trip, intake.fare,
                       gov.pickup_min, "pickup")
-    stages = _stages(scenario, it, v, offices, villages, pooled)
+    stages = tuple(s for s in _stages(scenario, it, v, offices, villages, pooled) if _has_work(s))
     return ItemPlan(intake, certificates, exchange, len(routes.personal),
                     _groups(stages, gov.handoff == "electronic"), pickup)
+
+
+def _has_work(s: Stage) -> bool:
+    """Whether a stage takes any time (stages that do nothing are left out of the plan)."""
+    st = s.step
+    return (s.visit is not None or s.handoff != "none" or st.backoffice_min > 0 or st.review_days > 0
+            or st.notice_days > 0)
 
 
 def _groups(stages: tuple[Stage, ...], electronic: bool) -> tuple[tuple[Stage, ...], ...]:
