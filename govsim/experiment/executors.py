@@ -1,6 +1,7 @@
 """Executors: run independent tasks in process, on local processes or on a Dask cluster.
 
-Every executor yields results in completion order; the runner sorts them. With
+Every executor yields results in completion order; the runner sorts them. Local
+worker processes ignore SIGINT: Ctrl-C reaches the parent, which stops them. With
 the ``dask`` executor and a remote ``address``, ``out_dir`` must be on a file
 system the workers share.
 """
@@ -10,6 +11,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import AbstractContextManager, contextmanager
@@ -46,7 +49,8 @@ def _serial(fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
 def _processes(workers: int | None) -> Iterator[MapFn]:
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1,
-                               mp_context=multiprocessing.get_context(method))
+                               mp_context=multiprocessing.get_context(method),
+                               initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
 
     def run(fn: Callable[[Any], Any], tasks: list[Any]) -> Iterator[Any]:
         futures = [pool.submit(fn, t) for t in tasks]
@@ -55,10 +59,25 @@ def _processes(workers: int | None) -> Iterator[MapFn]:
 
     try:
         yield run
-    except BaseException:
+    except BaseException:  # e.g. Ctrl-C: stop now; stored runs are complete, temp files cleaned
+        procs = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
+        for proc in procs:
+            proc.terminate()
         raise
     pool.shutdown(wait=True)
+
+
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextmanager
@@ -70,9 +89,10 @@ def _dask(workers: int | None, address: str | None) -> Iterator[MapFn]:
     if address:
         client = Client(address)
     else:
-        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                               processes=True, dashboard_address=None, host="127.0.0.1",
-                               silence_logs=logging.ERROR)
+        with _sigint_ignored():  # worker processes inherit it: Ctrl-C reaches only the parent
+            cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1,
+                                   threads_per_worker=1, processes=True, dashboard_address=None,
+                                   host="127.0.0.1", silence_logs=logging.ERROR)
         client = Client(cluster)
 
     def run(fn: Callable[[Any], Any], tasks: list[Any]) -> Iterator[Any]:
