@@ -128,11 +128,12 @@ def test_processes_match_serial(tmp_path: Path) -> None:
 def test_sequential_rule_adds_replications_up_to_cap(tmp_path: Path) -> None:
     spec = fake_spec(replications=3, target_kpi="trips_mean", target_rel_halfwidth=0.001,
                      max_replications=7, batch=2)
-    res = run(spec, tmp_path)
-    assert res.manifest["replications"] == 7
+    with pytest.warns(UserWarning, match="not met"):
+        res = run(spec, tmp_path)
+    assert res.manifest["replications"] == 7 and res.manifest["precision"]["met"] is False
     loose = run(fake_spec(replications=3, target_kpi="trips_mean", target_rel_halfwidth=0.5),
                 tmp_path / "loose")
-    assert loose.manifest["replications"] == 3
+    assert loose.manifest["replications"] == 3 and loose.manifest["precision"]["met"]
 
 
 def test_store_refuses_paths_outside_root(tmp_path: Path) -> None:

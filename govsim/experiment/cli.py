@@ -17,6 +17,7 @@ Arguments (any order)::
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -96,10 +97,12 @@ def run_experiment_cli(argv: list[str]) -> int:
         name = Path(args.name).stem if args.name and args.name.endswith(".yaml") else args.name
         out = args.out or Path("runs") / str(name)
         RunStore(out)  # resolves the path early
-        result = run_experiment(str(args.name), executor=args.executor, out_dir=out,
-                                size=args.size, base_overrides=args.overrides,
-                                progress=not args.quiet, workers=args.workers,
-                                address=args.address, options=args.options)
+        with warnings.catch_warnings():  # reported as one-line notes below instead
+            warnings.simplefilter("ignore", UserWarning)
+            result = run_experiment(str(args.name), executor=args.executor, out_dir=out,
+                                    size=args.size, base_overrides=args.overrides,
+                                    progress=not args.quiet, workers=args.workers,
+                                    address=args.address, options=args.options)
     except ScenarioError as exc:
         print(f"govsim: error: {exc}", file=sys.stderr)
         return 2
@@ -113,7 +116,15 @@ def run_experiment_cli(argv: list[str]) -> int:
     if not args.quiet:
         if result.spec.question:
             print(result.spec.question)
-        print(result.table())
+        print(result.table())  # ends with a warning line if some comparisons are inconclusive
+    elif inconclusive := int(result.comparison["inconclusive"].fillna(False).sum()):
+        print(f"govsim: note: {inconclusive} comparison(s) inconclusive (95% CI includes 0)",
+              file=sys.stderr)
+    precision = result.manifest.get("precision")
+    if precision and not precision["met"]:
+        print(f"govsim: note: target relative CI half-width {precision['target_rel_halfwidth']} "
+              f"on {precision['kpi']} not met at {result.manifest['replications']} replications "
+              "(raise experiment.max_replications)", file=sys.stderr)
     print(f"{result.runs_run} runs done, {result.runs_skipped} already stored; "
           f"results in {result.out_dir}", file=sys.stderr)
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -200,6 +201,20 @@ def _next_n(spec: ExperimentSpec, summary: pd.DataFrame, n: int) -> int:
     return min(cap, step)
 
 
+def _precision(spec: ExperimentSpec, summary: pd.DataFrame) -> dict[str, Any] | None:
+    """Whether the sequential rule's target was met (None when no target was set)."""
+    if spec.target_rel_halfwidth is None:
+        return None
+    kpi = spec.target_kpi or spec.kpis[0]
+    rel = relative_halfwidths(summary, kpi)
+    met = bool((rel <= spec.target_rel_halfwidth).all())
+    if not met:
+        warnings.warn(f"target relative half-width {spec.target_rel_halfwidth} on {kpi} not met "
+                      f"at the cap of replications: {rel.round(4).to_dict()}", stacklevel=3)
+    return {"kpi": kpi, "target_rel_halfwidth": spec.target_rel_halfwidth, "met": met,
+            "rel_halfwidth": {str(k): float(v) for k, v in rel.items()}}
+
+
 def run_experiment(
     spec_or_name: ExperimentSpec | dict[str, Any] | str | Path,
     executor: str = "serial",
@@ -248,6 +263,7 @@ def run_experiment(
                               address=address, base_overrides=list(base_overrides),
                               plans=[(p.scenario, p.overrides, p.config) for p in plans],
                               runs=runs, replications=n, started=started)
+    manifest["precision"] = _precision(spec, summary)
     _write_outputs(store, summary, comparison, manifest)
     return ExperimentResult(spec, store.root, summary, stats, comparison, manifest,
                             runs_run=sum(r["status"] == "run" for r in runs),
