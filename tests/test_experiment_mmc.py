@@ -97,3 +97,20 @@ def test_unknown_kpi_rejected_before_any_run(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="trips_mena"):
         run_experiment(spec, out_dir=tmp_path, progress=False)
     assert not (tmp_path / "runs").exists()
+
+
+def test_govsim_compare_reads_a_real_hydra_multirun(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import subprocess
+    import sys
+
+    from govsim.experiment.compare_cli import main as compare_main
+
+    sweep = tmp_path / "multirun"
+    subprocess.run([sys.executable, "-m", "govsim", "-m", "scenario=mmc", "run.horizon_days=2",
+                    "mmc.windows=3,4", "run.seed=1,2", f"hydra.sweep.dir={sweep}"],
+                   check=True, capture_output=True, cwd=tmp_path)
+    assert compare_main([str(sweep), "--kpi", KPI]) == 0
+    out = capsys.readouterr().out
+    assert "diff vs mmc.windows=3" in out
+    assert "mmc.windows=4: " in out and "mmc.windows=3 (95% CI" in out

@@ -12,7 +12,6 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import yaml
@@ -45,21 +44,34 @@ def _read_kpis(path: Path) -> pd.Series:
     return df.iloc[0].astype(float)  # one wide row
 
 
-def _job_name(job: Path, config: dict[str, Any]) -> str:
+def _job_overrides(job: Path) -> list[str]:
     ovs_file = job / ".hydra" / "overrides.yaml"
-    if ovs_file.is_file():
-        ovs = [o for o in (yaml.safe_load(ovs_file.read_text()) or [])
-               if not str(o).startswith(("run.seed=", "seed="))]
-        if ovs:
-            return ",".join(str(o) for o in ovs)
-    return str(config.get("name") or job.name)
+    if not ovs_file.is_file():
+        return []
+    return [str(o) for o in (yaml.safe_load(ovs_file.read_text(encoding="utf-8")) or [])
+            if not str(o).startswith(("run.seed=", "seed="))]
+
+
+def _natural(path: Path) -> list[tuple[int, str]]:
+    return [(int(p), "") if p.isdigit() else (-1, p) for p in path.parts]
+
+
+def _scenario_names(groups: dict[str, list[str]], fallback: dict[str, str]) -> dict[str, str]:
+    """Name each group by its overrides, leaving out those every group shares."""
+    common = set.intersection(*(set(o) for o in groups.values())) if groups else set()
+    names: dict[str, str] = {}
+    for key, ovs in groups.items():
+        name = ",".join(o for o in ovs if o not in common) or fallback[key]
+        names[key] = name if name not in names.values() else f"{name}#{len(names)}"
+    return names
 
 
 def load_multirun_dir(path: Path) -> pd.DataFrame:
     """A tidy summary from a Hydra multirun directory (one scenario per distinct config)."""
     groups: dict[str, list[tuple[int, str, pd.Series]]] = {}
-    names: dict[str, str] = {}
-    for kpi_file in sorted(path.rglob("kpis.csv")):
+    overrides: dict[str, list[str]] = {}
+    fallback: dict[str, str] = {}
+    for kpi_file in sorted(path.rglob("kpis.csv"), key=_natural):
         job = kpi_file.parent
         cfg_file = job / "config.yaml"
         if not cfg_file.is_file():
@@ -71,14 +83,13 @@ def load_multirun_dir(path: Path) -> pd.DataFrame:
         seed = int(run.pop("seed", 0) or 0)
         key = canonical_json({**config, "run": run})
         groups.setdefault(key, []).append((seed, job.name, _read_kpis(kpi_file)))
-        names.setdefault(key, _job_name(job, config))
+        overrides.setdefault(key, _job_overrides(job))
+        fallback.setdefault(key, str(config.get("name") or job.name))
+    names = _scenario_names(overrides, fallback)
     frames = []
-    used: set[str] = set()
     for key, jobs in groups.items():
-        name = names[key] if names[key] not in used else f"{names[key]}#{len(used)}"
-        used.add(name)
         for r, (seed, _, kpis) in enumerate(sorted(jobs, key=lambda j: (j[0], j[1]))):
-            frames.append(pd.DataFrame({"scenario": name, "replication": r, "seed": seed,
+            frames.append(pd.DataFrame({"scenario": names[key], "replication": r, "seed": seed,
                                         "kpi": kpis.index, "value": kpis.to_numpy(float)}))
     if not frames:
         raise ScenarioError("path", str(path), "no kpis.csv with config.yaml found under it")
