@@ -133,6 +133,7 @@ class _Engine:
         self.simulate, self.version = simulate, version
         self.runs: dict[tuple[str, int], dict[str, Any]] = {}
         self.metas: dict[str, dict[str, Any]] = {}
+        self.kpis: dict[str, pd.Series] = {}
 
     def extend(self, n: int, mapper: MapFn, progress: bool) -> None:
         todo: dict[str, RunTask] = {}
@@ -155,7 +156,7 @@ class _Engine:
                 bar.update(1)
 
     def summary(self) -> pd.DataFrame:
-        kpis: dict[str, pd.Series] = {}
+        kpis = self.kpis
         frames = []
         for (_, _), run in sorted(self.runs.items(), key=self._order):
             key = run["key"]
