@@ -59,18 +59,38 @@ def run_case(case: dict[str, Any], timeout: float) -> dict[str, Any]:
 
 def repeat(label: str, case: dict[str, Any], reps: int, timeout: float) -> dict[str, Any]:
     """Run `case` `reps` times (seed 1..reps); summarise medians, min and max."""
-    runs: list[dict[str, Any]] = []
+    return interleaved([(label, case)], reps, timeout)[0]
+
+
+def interleaved(
+    cases: list[tuple[str, dict[str, Any]]], reps: int, timeout: float
+) -> list[dict[str, Any]]:
+    """Run every case once per round, `reps` rounds (so drifting load hits all alike)."""
+    runs: dict[str, list[dict[str, Any]]] = {label: [] for label, _ in cases}
+    errors: dict[str, str] = {}
     for rep in range(reps):
-        res = run_case({**case, "seed": case.get("seed", 0) + rep + 1}, timeout)
-        if "error" in res:
-            log(f"  {label}: not available ({res['error']})")
-            return {"label": label, "case": case, "error": res["error"], "runs": runs}
-        runs.append(res)
-        log(
-            f"  {label} rep {rep + 1}/{reps}: {res['wall_s']:.2f} s, n={res['n']:,}, "
-            f"peak {res['peak_rss_mib']:.0f} MiB"
-        )
-    return {"label": label, "case": case, "runs": runs, **summarise(runs)}
+        for label, case in cases:
+            if label in errors:
+                continue
+            res = run_case({**case, "seed": case.get("seed", 0) + rep + 1}, timeout)
+            if "error" in res:
+                errors[label] = res["error"]
+                log(f"  {label}: not available ({res['error']})")
+                continue
+            runs[label].append(res)
+            log(
+                f"  {label} rep {rep + 1}/{reps}: {res['wall_s']:.2f} s, n={res['n']:,}, "
+                f"peak {res['peak_rss_mib']:.0f} MiB"
+            )
+    out = []
+    for label, case in cases:
+        if label in errors:
+            out.append({"label": label, "case": case, "error": errors[label], "runs": runs[label]})
+        else:
+            out.append(
+                {"label": label, "case": case, "runs": runs[label], **summarise(runs[label])}
+            )
+    return out
 
 
 def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -119,7 +139,7 @@ def section_mmc(args: argparse.Namespace) -> list[dict[str, Any]]:
         ("govsim scenario=mmc", {"kind": "govsim", "overrides": govsim_overrides, "waits": True}),
         ("Ciw M/M/3", {"kind": "ciw_mmc", **base}),
     ]
-    return [repeat(label, case, args.reps, args.timeout) for label, case in cases]
+    return interleaved(cases, args.reps, args.timeout)
 
 
 def _year_overrides(args: argparse.Namespace) -> list[str]:
@@ -164,7 +184,7 @@ def section_scaling(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 
 def section_experiment(args: argparse.Namespace) -> list[dict[str, Any]]:
-    out = []
+    cases = []
     for executor in ("serial", "processes"):
         case = {
             "kind": "experiment",
@@ -174,8 +194,8 @@ def section_experiment(args: argparse.Namespace) -> list[dict[str, Any]]:
             "overrides": ["population=township", *_year_overrides(args)],
             "out_dir": str(OUT / f"experiment_{executor}"),
         }
-        out.append(repeat(f"experiment 8 reps, {executor}", case, args.exp_reps, args.timeout * 4))
-    return out
+        cases.append((f"experiment 8 reps, {executor}", case))
+    return interleaved(cases, args.exp_reps, args.timeout * 4)
 
 
 SECTION_FUNCS: dict[str, Callable[[argparse.Namespace], list[dict[str, Any]]]] = {
@@ -338,6 +358,23 @@ def correctness_table(rows: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def git_state() -> str:
+    """The commit measured, with '+dirty' when govsim/ or configs/ have uncommitted edits."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "govsim", "configs"],
+            capture_output=True,
+            text=True,
+            cwd=HERE,
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return head + ("+dirty" if dirty else "")
+
+
 def machine() -> dict[str, Any]:
     cpu = "unknown"
     try:
@@ -359,6 +396,7 @@ def machine() -> dict[str, Any]:
         except Exception:  # the version table must never stop the run
             versions[mod] = "not available"
     return {
+        "git": git_state(),
         "nproc": os.cpu_count(),
         "cpu": cpu,
         "ram_gib": round(mem_kib / 1024 / 1024, 1),
@@ -380,7 +418,8 @@ def render(report: dict[str, Any]) -> str:
     lines = [
         f"Benchmark run {report['started']} ({'quick' if report['args']['quick'] else 'full'}, "
         f"reps={report['args']['reps']}, county reps={report['args']['county_reps']})",
-        f"Machine: {m['nproc']} CPUs, {m['cpu']}, {m['ram_gib']} GiB RAM; {vers}",
+        f"govsim at {m['git']}; {m['nproc']} CPUs, {m['cpu']}, {m['ram_gib']} GiB RAM",
+        f"Versions: {vers}",
         f"1-min load average before each case: {load_s} (over 0.5: another job shared the CPUs)",
         "",
         "### Measurements (medians over repetitions; each run in a fresh process)",
