@@ -15,6 +15,7 @@ from importlib import metadata
 from govsim.config.compose import load_scenario
 from govsim.config.scenario import Scenario
 from govsim.errors import ScenarioError
+from govsim.experiment import run_experiment
 from govsim.kpis import KPI_DESCRIPTIONS, compute_kpis
 from govsim.run import RunResult, simulate
 
@@ -31,5 +32,6 @@ __all__ = [
     "__version__",
     "compute_kpis",
     "load_scenario",
+    "run_experiment",
     "simulate",
 ]
