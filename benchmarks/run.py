@@ -440,6 +440,17 @@ def render(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def update_readme(path: Path, text: str) -> None:
+    """Replace the body of the README's '## Latest results' section with `text`."""
+    readme = path.read_text()
+    head = "## Latest results\n"
+    start = readme.index(head) + len(head)
+    end = readme.find("\n## ", start)
+    end = len(readme) if end < 0 else end + 1
+    readme = readme[:start] + "\n" + text.replace("### ", "#### ") + "\n" + readme[end:]
+    path.write_text(readme)
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--quick", action="store_true", help="small sizes, one repetition: a smoke run")
@@ -451,6 +462,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--sections", default=",".join(SECTIONS), help="comma-separated subset")
     p.add_argument("--timeout", type=float, default=900.0, help="seconds per case")
+    p.add_argument(
+        "--update-readme", action="store_true", help="paste the tables into benchmarks/README.md"
+    )
     args = p.parse_args(argv)
     if args.reps is None:
         args.reps = 1 if args.quick else 5
@@ -488,6 +502,9 @@ def main(argv: list[str] | None = None) -> int:
     (OUT / "results.json").write_text(json.dumps(report, indent=2, default=str))
     (OUT / "results.md").write_text(text)
     log(f"wrote {OUT / 'results.json'} and {OUT / 'results.md'}")
+    if args.update_readme:
+        update_readme(HERE / "README.md", text)
+        log("updated benchmarks/README.md")
     return 0
 
 
