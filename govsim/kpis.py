@@ -88,8 +88,8 @@ def group_kpis(req: pd.DataFrame, by: str) -> pd.DataFrame:
     out = pd.DataFrame({
         "requests": g.size(),
         "trips_mean": g["trips"].mean(),
-        "at_most_one_trip_share": g.apply(
-            lambda d: (d.loc[d["outcome"] == "completed", "trips"] <= 1).mean(), include_groups=False),
+        "at_most_one_trip_share": (req["trips"] <= 1).where(req["outcome"] == "completed")
+        .groupby(req[by], observed=True).mean(),
         "turnaround_days_mean": g["turnaround_days"].mean(),
         "window_wait_min_mean": g["window_wait_min"].mean(),
         "completion_rate": g["outcome"].apply(lambda s: (s == "completed").mean()),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
 
@@ -23,8 +24,13 @@ def write_run_dir(out: str | os.PathLike[str], cfg: DictConfig, result: RunResul
     store.write_frame("utilisation.csv", result.utilisation)
     for by in ("item", "age_band"):
         store.write_frame(f"kpis_by_{by}.csv", result.by(by).reset_index())
-    text = OmegaConf.to_yaml(OmegaConf.masked_copy(cfg, [k for k in cfg if k != "hydra"]), resolve=True)
-    store.write_file("config.yaml", lambda p: p.write_text(text, encoding="utf-8"))
+    keys = [str(k) for k in cfg if k != "hydra"]
+    text = OmegaConf.to_yaml(OmegaConf.masked_copy(cfg, keys), resolve=True)
+
+    def write_config(path: Path) -> None:
+        path.write_text(text, encoding="utf-8")
+
+    store.write_file("config.yaml", write_config)
     store.write_json("manifest.json", {
         "scenario": result.scenario.name,
         "seed": result.seed,

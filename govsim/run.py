@@ -12,7 +12,7 @@ from tqdm.auto import tqdm
 from govsim.config.scenario import Scenario
 from govsim.kpis import compute_kpis, group_kpis
 from govsim.model.calendar import DAY, WorkCalendar
-from govsim.model.records import outcome_categorical
+from govsim.model.records import categorical, outcome_categorical
 from govsim.model.world import World
 
 __all__ = ["RunResult", "simulate"]
@@ -76,16 +76,13 @@ def _requests_frame(world: World) -> pd.DataFrame:
     df = pd.DataFrame({
         "request_id": np.arange(len(needs), dtype=np.int64),
         "villager_id": v,
-        "township": pd.Categorical.from_codes(pop.villages.township[village],
-                                              categories=list(pop.villages.township_names)),
-        "village": pd.Categorical.from_codes(village, categories=list(pop.villages.names)),
-        "age_band": pd.Categorical.from_codes(pop.band[v], categories=list(pop.band_names)),
+        "township": categorical(pop.villages.township[village], list(pop.villages.township_names)),
+        "village": categorical(village, list(pop.villages.names)),
+        "age_band": categorical(pop.band[v], list(pop.band_names)),
         "elderly": pop.band_elderly[pop.band[v]],
-        "item": pd.Categorical.from_codes(needs.item, categories=[i.key for i in sc.items]),
-        "channel_first": pd.Categorical.from_codes(np.zeros(len(needs), dtype=np.int8),
-                                                   categories=["offline"]),
-        "channel_final": pd.Categorical.from_codes(np.zeros(len(needs), dtype=np.int8),
-                                                   categories=["offline"]),
+        "item": categorical(needs.item, [i.key for i in sc.items]),
+        "channel_first": categorical(np.zeros(len(needs), dtype=np.int8), ["offline"]),
+        "channel_final": categorical(np.zeros(len(needs), dtype=np.int8), ["offline"]),
         "t_need_day": t_need / DAY,
         "turnaround_days": turnaround,
         "outcome": outcome,

@@ -24,10 +24,8 @@ GROUPS = ["population", "services", "departments", "calendar", "governance", "ch
 
 @pytest.mark.parametrize("group, option", [(g, o) for g in GROUPS for o in _options(g)])
 def test_every_option_composes_and_validates(group, option):
-    if option == "mmc":
-        overrides = ["scenario=mmc"]       # the mmc presets go together (they read the mmc block)
-    else:
-        overrides = [f"{group}={option}"]
+    # the mmc presets go together (they read the mmc block)
+    overrides = ["scenario=mmc"] if option == "mmc" else [f"{group}={option}"]
     sc = govsim.load_scenario(overrides)
     assert isinstance(sc, govsim.Scenario)
 

@@ -41,7 +41,7 @@ def scenario_from_config(cfg: DictConfig | dict[str, Any]) -> Scenario:
         raise ScenarioError("config", "<interpolation>", _first_line(exc)) from None
     if not isinstance(data, dict):
         raise ScenarioError("config", type(data).__name__, "must be a mapping")
-    data = {k: v for k, v in data.items() if k != "hydra"}
+    data = {str(k): v for k, v in data.items() if k != "hydra"}
     return build_scenario(data)
 
 

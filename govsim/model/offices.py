@@ -90,8 +90,7 @@ def build_offices(env: simpy.Environment, scenario: Scenario, villages: Villages
     for v in range(len(villages)):
         places = [place_for(d, v, villages) for d in scenario.departments]
         offices.place_of.append(places)
-        offices.counter_of.append([
-            pool_counters[p] if pooled else own[(d.key, p)] for d, p in zip(scenario.departments, places, strict=True)
-        ])
-        offices.backoffice_of.append([backs[(d.key, p)] for d, p in zip(scenario.departments, places, strict=True)])
+        pairs = list(zip(scenario.departments, places, strict=True))
+        offices.counter_of.append([pool_counters[p] if pooled else own[(d.key, p)] for d, p in pairs])
+        offices.backoffice_of.append([backs[(d.key, p)] for d, p in pairs])
     return offices

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["OUTCOMES", "Records"]
+__all__ = ["OUTCOMES", "Records", "categorical", "outcome_categorical"]
 
 OUTCOMES = ("open", "completed", "abandoned")
 OPEN, COMPLETED, ABANDONED = 0, 1, 2
@@ -47,6 +48,12 @@ class Records:
         return out
 
 
-def outcome_categorical(codes: np.ndarray) -> pd.Categorical:
+def categorical(codes: object, categories: Sequence[str]) -> pd.Categorical[str]:
+    """Integer codes as a categorical with the given category names."""
+    codes_arr = np.asarray(codes, dtype=np.int64)
+    return pd.Categorical.from_codes(codes_arr, categories=pd.Index(list(categories)))
+
+
+def outcome_categorical(codes: np.ndarray) -> pd.Categorical[str]:
     """Outcome codes as a categorical of ``open``, ``completed``, ``abandoned``."""
-    return pd.Categorical.from_codes(codes, categories=list(OUTCOMES))
+    return categorical(codes, OUTCOMES)

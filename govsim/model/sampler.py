@@ -10,6 +10,7 @@ import pandas as pd
 
 from govsim.model.calendar import DAY
 from govsim.model.offices import BackOffice, Counter
+from govsim.model.records import categorical
 
 if TYPE_CHECKING:
     from govsim.model.world import World
@@ -50,5 +51,5 @@ class Sampler:
     def frame(self) -> pd.DataFrame:
         """The samples as a tidy DataFrame (time_day, office, queue, in_service, backlog)."""
         df = pd.DataFrame(self.rows, columns=["time_day", "office", "queue", "in_service", "backlog"])
-        df["office"] = pd.Categorical.from_codes(df["office"].to_numpy(), categories=self.groups)
+        df["office"] = categorical(df["office"].to_numpy(), self.groups)
         return df
