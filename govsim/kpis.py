@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["KPI_DESCRIPTIONS", "compute_kpis", "gini", "group_kpis"]
+__all__ = ["KPI_DESCRIPTIONS", "channel_kpis", "compute_kpis", "gini", "group_kpis"]
 
 KPI_DESCRIPTIONS: dict[str, str] = {
     "requests": "number of requests that arose in the horizon",
@@ -26,6 +26,18 @@ KPI_DESCRIPTIONS: dict[str, str] = {
     "time_cost_gini": "Gini coefficient of villagers' total time spent (travel, waiting, counter)",
     "villager_time_hours_mean": "mean hours a villager spends per request (travel, waiting, counter)",
     "villager_cost_mean": "mean villager cost per request, yuan (time valued plus fares)",
+    "online_share": "share of completed requests submitted online (by the villager or a proxy)",
+    "online_share_60plus": "online_share among villagers aged 60+",
+    "online_share_under60": "online_share among villagers under 60",
+    "self_online_share": "share of completed requests whose final channel was online self-service",
+    "assisted_share": "share of completed requests handled by a village proxy agent",
+    "online_attempts_mean": "mean online attempts per request",
+    "fallback_rate": "share of requests that fell back from a failed online session",
+    "online_able_share": "share of adults able to use online service (smartphone, coverage, literacy)",
+    "online_able_share_60plus": "online_able_share among adults aged 60+",
+    "gov_cost": "government cost over the horizon, yuan (staff, platform, transactions, interventions)",
+    "gov_cost_per_request": "gov_cost divided by requests",
+    "villager_cost": "villagers' total cost over the horizon, yuan (time incl. online, plus fares)",
 }
 
 
@@ -97,3 +109,19 @@ def group_kpis(req: pd.DataFrame, by: str) -> pd.DataFrame:
         "certificates_mean": g["certificates_fetched"].mean(),
     })
     return out
+
+
+def channel_kpis(req: pd.DataFrame) -> dict[str, float]:
+    """Channel KPIs from the request records (``channel_final``, ``submitted_online`` ...)."""
+    done = req["outcome"] == "completed"
+    elderly = req["elderly"].to_numpy(dtype=bool)
+    online = req["submitted_online"].where(done)
+    return {
+        "online_share": _mean(online.dropna()),
+        "online_share_60plus": _mean(online[elderly].dropna()),
+        "online_share_under60": _mean(online[~elderly].dropna()),
+        "self_online_share": _mean((req["channel_final"] == "online")[done]),
+        "assisted_share": _mean((req["channel_final"] == "assisted")[done]),
+        "online_attempts_mean": _mean(req["online_attempts"]),
+        "fallback_rate": _mean(req["fallbacks"] > 0),
+    }

@@ -10,8 +10,9 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from govsim.config.scenario import Scenario
-from govsim.kpis import compute_kpis, group_kpis
+from govsim.kpis import channel_kpis, compute_kpis, group_kpis
 from govsim.model.calendar import DAY, WorkCalendar
+from govsim.model.costs import gov_costs, villager_costs
 from govsim.model.records import categorical, outcome_categorical
 from govsim.model.world import World
 
@@ -44,8 +45,36 @@ def simulate(scenario: Scenario, seed: int | None = None, *, progress: bool = Fa
     _run(world, progress)
     requests = _requests_frame(world)
     kpis = compute_kpis(requests, scenario.behaviour.time_value_per_hour)
+    kpis = pd.concat([kpis, _channel_kpis(world, scenario, requests)]).rename("value")
     wall = time.perf_counter() - t0
-    return RunResult(scenario, seed, requests, kpis, world.sampler.frame(), _utilisation(world), wall)
+    return RunResult(scenario, seed, requests, kpis, _timeseries(world), _utilisation(world), wall)
+
+
+def _channel_kpis(world: World, scenario: Scenario, requests: pd.DataFrame) -> pd.Series:
+    """Channel shares, who is able to go online, government and villagers' costs."""
+    k = channel_kpis(requests)
+    pop, cm = world.pop, world.chan
+    elderly = pop.band_elderly[pop.band]
+    k["online_able_share"] = float(cm.access.mean()) if pop.size else float("nan")
+    k["online_able_share_60plus"] = float(cm.access[elderly].mean()) if elderly.any() else float("nan")
+    costs = gov_costs(world, scenario, requests)
+    k["gov_cost"] = costs.pop("gov_cost")
+    k["gov_cost_per_request"] = k["gov_cost"] / len(requests) if len(requests) else float("nan")
+    k["villager_cost"] = float(villager_costs(requests, scenario.behaviour.time_value_per_hour).sum())
+    k.update(costs)
+    return pd.Series(k, dtype=float)
+
+
+def _timeseries(world: World) -> pd.DataFrame:
+    """Office samples, plus platform rows (queue = attempts in the interval, in_service = 1 if up)."""
+    df = world.sampler.frame()
+    if not world.chan.apps:
+        return df
+    plat = world.chan.timeseries()
+    names = [*df["office"].cat.categories, *sorted(set(plat["office"]))]
+    out = pd.concat([df.assign(office=df["office"].astype(str)), plat], ignore_index=True)
+    out["office"] = pd.Categorical(out["office"], categories=names)
+    return out
 
 
 def _run(world: World, progress: bool) -> None:
@@ -73,6 +102,7 @@ def _requests_frame(world: World) -> pd.DataFrame:
     outcome = outcome_categorical(cols.pop("outcome_code"))
     turnaround[np.asarray(outcome) != "completed"] = np.nan
     handoff = cols.pop("handoff_min") / DAY
+    chan = world.chan.columns()
     df = pd.DataFrame({
         "request_id": np.arange(len(needs), dtype=np.int64),
         "villager_id": v,
@@ -81,13 +111,13 @@ def _requests_frame(world: World) -> pd.DataFrame:
         "age_band": categorical(pop.band[v], list(pop.band_names)),
         "elderly": pop.band_elderly[pop.band[v]],
         "item": categorical(needs.item, [i.key for i in sc.items]),
-        "channel_first": categorical(np.zeros(len(needs), dtype=np.int8), ["offline"]),
-        "channel_final": categorical(np.zeros(len(needs), dtype=np.int8), ["offline"]),
+        **{k: c for k, c in chan.items() if k.startswith("channel_")},
         "t_need_day": t_need / DAY,
         "turnaround_days": turnaround,
         "outcome": outcome,
         "handoff_days": handoff,
         **cols,
+        **{k: c for k, c in chan.items() if not k.startswith("channel_")},
     })
     return df
 
@@ -106,7 +136,8 @@ def _utilisation(world: World) -> pd.DataFrame:
         r[0] += b.busy_min
         r[1] += b.capacity * (horizon if world.cal.always_open else open_min)
         r[2] += b.done
-    df = pd.DataFrame([(k[0], k[1], *v) for k, v in rows.items()],
+    extra = world.chan.utilisation(open_min)
+    df = pd.DataFrame([*((k[0], k[1], *v) for k, v in rows.items()), *extra],
                       columns=["kind", "office", "busy_min", "capacity_min", "served"])
     df["utilisation"] = df["busy_min"] / df["capacity_min"]
     return df

@@ -16,10 +16,14 @@ __all__ = [
     "BehaviourSpec",
     "CalendarSpec",
     "ChannelSpec",
+    "ChoiceSpec",
+    "CostSpec",
     "DepartmentSpec",
     "DocumentSpec",
     "GovernanceSpec",
+    "InterventionSpec",
     "ItemSpec",
+    "PlatformSpec",
     "PopulationSpec",
     "RunSpec",
     "Scenario",
@@ -163,13 +167,89 @@ class GovernanceSpec:
     certificate_min: float
     reject_min: float
     pickup_min: float
+    remote_identity: bool = False   # online applications need no in-person identity step
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceSpec:
+    """Multinomial logit of channel choice, and how experience moves it (see decisions.channel)."""
+
+    beta_time_per_hour: float
+    beta_cost_per_yuan: float
+    beta_effort: float
+    online_intercept: tuple[float, ...]     # by age band (population.bands order)
+    assisted_intercept: tuple[float, ...]   # by age band
+    learn_success: float
+    learn_failure: float
+    propensity_min: float
+    propensity_max: float
 
 
 @dataclass(frozen=True, slots=True)
 class ChannelSpec:
-    """Channels offered to villagers (offline counters here; online in the channel model)."""
+    """Channels offered to villagers: counters, online self-service, assisted (proxy agents)."""
 
-    counters_open: bool
+    counters_open: bool   # false: no applications at counters for items available online
+    online: bool = False
+    assisted: bool = False
+    fallback: tuple[str, ...] = ("counter",)
+    online_retries: int = 2
+    retry_delay_hours: float = 4.0
+    waking_start_min: float = 420.0
+    waking_end_min: float = 1320.0
+    attempt_min: float = 20.0
+    literacy_min: float = 0.1
+    connection_fail_factor: float = 0.67
+    giveup_base: float = 0.3
+    giveup_literacy: float = 0.4
+    identity_min: float = 5.0
+    proxies_per_village: int = 0
+    proxy_mode: Literal["online", "paper"] = "online"
+    proxy_literacy: float = 0.8
+    proxy_task_min: float = 60.0
+    proxy_batch_days: int = 7
+    choice: ChoiceSpec | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformSpec:
+    """The online platform(s): number of apps, outages, usability and capacity."""
+
+    apps: int = 1
+    assignment: Literal["round_robin", "department"] = "department"
+    mtbf_hours: float = 500.0
+    mttr_hours: float = 2.0
+    complexity: float = 1.0
+    app_setup_min: float = 30.0
+    app_not_found_prob: float = 0.1
+    capacity_per_hour: float = 200.0
+
+
+@dataclass(frozen=True, slots=True)
+class InterventionSpec:
+    """Switchable, costed interventions."""
+
+    training_bands: tuple[str, ...] = ()
+    training_share: float = 0.0
+    training_literacy_gain: float = 0.0
+    training_cost_per_trainee: float = 0.0
+    coverage_min: float = 0.0
+    infrastructure_cost_per_village: float = 0.0
+    unify_apps: bool = False
+    unify_cost: float = 0.0
+    staff_to_backoffice: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CostSpec:
+    """Unit costs for government cost (yuan)."""
+
+    staff_per_year: float = 80000.0
+    platform_per_app_year: float = 200000.0
+    online_per_transaction: float = 1.5
+    counter_per_visit: float = 85.0
+    proxy_per_task: float = 10.0
+    proxy_stipend_per_year: float = 6000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +291,9 @@ class Scenario:
     channels: ChannelSpec
     behaviour: BehaviourSpec
     run: RunSpec
+    platform: PlatformSpec = PlatformSpec()
+    interventions: InterventionSpec = InterventionSpec()
+    costs: CostSpec = CostSpec()
 
     def to_dict(self) -> dict[str, Any]:
         """A plain, JSON-able dict of every value (for hashing and manifests)."""

@@ -17,11 +17,15 @@ from govsim.config.scenario import (
     BehaviourSpec,
     CalendarSpec,
     ChannelSpec,
+    ChoiceSpec,
+    CostSpec,
     DepartmentSpec,
     DocumentSpec,
     GovernanceSpec,
+    InterventionSpec,
     ItemSpec,
     Level,
+    PlatformSpec,
     PopulationSpec,
     RunSpec,
     Scenario,
@@ -55,9 +59,13 @@ def build_scenario(cfg: Mapping[str, Any]) -> Scenario:
         departments=departments,
         calendar=_calendar(root.child("calendar")),
         governance=governance,
-        channels=_channels(root.child("channels")),
+        channels=_channels(root.child("channels"), population.bands),
         behaviour=_behaviour(root.child("behaviour")),
         run=_run(root.child("run")),
+        platform=_platform(root.child("platform")) if "platform" in cfg else PlatformSpec(),
+        interventions=(_interventions(root.child("interventions"), band_names)
+                       if "interventions" in cfg else InterventionSpec()),
+        costs=_costs(root.child("costs")) if "costs" in cfg else CostSpec(),
     )
     root.done()
     return scenario
@@ -283,13 +291,126 @@ def _governance(r: Reader, doc_keys: set[str]) -> GovernanceSpec:
         certificate_min=r.number("certificate_min", 0.0, 1440.0, lo_open=True),
         reject_min=r.number("reject_min", 0.0, 1440.0, lo_open=True),
         pickup_min=r.number("pickup_min", 0.0, 1440.0, lo_open=True),
+        remote_identity=r.flag("remote_identity", default=False),
     )
     r.done()
     return spec
 
 
-def _channels(r: Reader) -> ChannelSpec:
-    spec = ChannelSpec(counters_open=r.flag("counters_open"))
+FALLBACKS = ("retry", "proxy", "counter", "give_up")
+
+
+def _channels(r: Reader, bands: tuple[AgeBandSpec, ...]) -> ChannelSpec:
+    """Channels offered, online behaviour, proxies and the choice model (see configs/channels)."""
+    if set(r.data) == {"counters_open"}:   # a bare offline setting (older configs)
+        spec = ChannelSpec(counters_open=r.flag("counters_open"))
+        r.done()
+        return spec
+    fallback = r.strings("fallback")
+    for f in fallback:
+        if f not in FALLBACKS:
+            raise ScenarioError(r.key("fallback"), f, f"must list fallbacks among {', '.join(FALLBACKS)}")
+    wake0 = r.number("waking_start_min", 0.0, 1439.0)
+    online = r.flag("online")
+    counters = r.flag("counters_open")
+    if not counters and not online:
+        raise ScenarioError(r.key("counters_open"), counters,
+                            "may be false only when online is true (no channel would take applications)")
+    assisted = r.flag("assisted")
+    proxies = r.integer("proxies_per_village", 0, 1000)
+    if assisted and proxies < 1:
+        raise ScenarioError(r.key("proxies_per_village"), proxies, "must be >= 1 when assisted is true")
+    spec = ChannelSpec(
+        counters_open=counters,
+        online=online,
+        assisted=assisted,
+        fallback=fallback,
+        online_retries=r.integer("online_retries", 0, 100),
+        retry_delay_hours=r.number("retry_delay_hours", 0.0, 8760.0),
+        waking_start_min=wake0,
+        waking_end_min=r.number("waking_end_min", wake0, 1440.0, lo_open=True),
+        attempt_min=r.number("attempt_min", 0.0, 1440.0, lo_open=True),
+        literacy_min=r.probability("literacy_min"),
+        connection_fail_factor=r.probability("connection_fail_factor"),
+        giveup_base=r.probability("giveup_base"),
+        giveup_literacy=r.number("giveup_literacy", 0.0, 10.0),
+        identity_min=r.number("identity_min", 0.0, 1440.0, lo_open=True),
+        proxies_per_village=proxies,
+        proxy_mode=cast(Any, r.choice("proxy_mode", ("online", "paper"))),
+        proxy_literacy=r.probability("proxy_literacy"),
+        proxy_task_min=r.number("proxy_task_min", 0.0, 1440.0, lo_open=True),
+        proxy_batch_days=r.integer("proxy_batch_days", 1, 365),
+        choice=_choice(r.child("choice"), bands),
+    )
+    r.done()
+    return spec
+
+
+def _by_band(r: Reader, name: str, bands: tuple[AgeBandSpec, ...]) -> tuple[float, ...]:
+    """One number per population band; entries for bands the population lacks are ignored."""
+    c = r.child(name)
+    names = [b.name for b in bands]
+    if not isinstance(c.data, Mapping) or not set(names) <= set(map(str, c.data)):
+        raise ScenarioError(r.key(name), c.data, f"must give a number for each age band {names}")
+    return tuple(c.number(b, -20.0, 20.0) for b in names)
+
+
+def _choice(r: Reader, bands: tuple[AgeBandSpec, ...]) -> ChoiceSpec:
+    lo = r.number("propensity_min", -20.0, 0.0)
+    spec = ChoiceSpec(
+        beta_time_per_hour=r.number("beta_time_per_hour", -100.0, 0.0),
+        beta_cost_per_yuan=r.number("beta_cost_per_yuan", -100.0, 0.0),
+        beta_effort=r.number("beta_effort", -100.0, 0.0),
+        online_intercept=_by_band(r, "online_intercept", bands),
+        assisted_intercept=_by_band(r, "assisted_intercept", bands),
+        learn_success=r.number("learn_success", 0.0, 20.0),
+        learn_failure=r.number("learn_failure", 0.0, 20.0),
+        propensity_min=lo,
+        propensity_max=r.number("propensity_max", 0.0, 20.0),
+    )
+    r.done()
+    return spec
+
+
+def _platform(r: Reader) -> PlatformSpec:
+    spec = PlatformSpec(
+        apps=r.integer("apps", 1, 100),
+        assignment=cast(Any, r.choice("assignment", ("round_robin", "department"))),
+        mtbf_hours=r.number("mtbf_hours", 0.0, 1e9, lo_open=True),
+        mttr_hours=r.number("mttr_hours", 0.0, 1e9, lo_open=True),
+        complexity=r.number("complexity", 0.0, 100.0),
+        app_setup_min=r.number("app_setup_min", 0.0, 10_000.0),
+        app_not_found_prob=r.probability("app_not_found_prob"),
+        capacity_per_hour=r.number("capacity_per_hour", 0.0, 1e9, lo_open=True),
+    )
+    r.done()
+    return spec
+
+
+def _interventions(r: Reader, band_names: set[str]) -> InterventionSpec:
+    bands = r.strings("training_bands")
+    for b in bands:
+        if b not in band_names:
+            raise ScenarioError(r.key("training_bands"), b, f"must name age bands among {sorted(band_names)}")
+    spec = InterventionSpec(
+        training_bands=bands,
+        training_share=r.probability("training_share"),
+        training_literacy_gain=r.probability("training_literacy_gain"),
+        training_cost_per_trainee=r.number("training_cost_per_trainee", 0.0, 1e9),
+        coverage_min=r.probability("coverage_min"),
+        infrastructure_cost_per_village=r.number("infrastructure_cost_per_village", 0.0, 1e12),
+        unify_apps=r.flag("unify_apps"),
+        unify_cost=r.number("unify_cost", 0.0, 1e12),
+        staff_to_backoffice=r.integer("staff_to_backoffice", 0, 10_000),
+    )
+    r.done()
+    return spec
+
+
+def _costs(r: Reader) -> CostSpec:
+    spec = CostSpec(**{k: r.number(k, 0.0, 1e12) for k in (
+        "staff_per_year", "platform_per_app_year", "online_per_transaction", "counter_per_visit",
+        "proxy_per_task", "proxy_stipend_per_year")})
     r.done()
     return spec
 

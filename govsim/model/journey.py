@@ -19,7 +19,7 @@ from govsim.model.records import ABANDONED, COMPLETED
 if TYPE_CHECKING:
     from govsim.model.world import World
 
-__all__ = ["dispatcher", "request"]
+__all__ = ["dispatcher", "offline_path", "request", "run_stages", "visits"]
 
 Proc = Generator[Any, Any, Any]
 
@@ -27,7 +27,7 @@ Proc = Generator[Any, Any, Any]
 def dispatcher(w: World) -> Proc:
     """Start one request process at each need's time (needs are pre-generated, sorted)."""
     env = w.env
-    start = request
+    start = w.request_process
     for i, t in enumerate(w.need_times):
         if t > env.now:
             yield env.timeout(t - env.now)
@@ -40,22 +40,40 @@ def request(w: World, i: int) -> Proc:
     plan: ItemPlan = w.plans[w.need_item[i]][w.need_village[i]]
     if w.react_max > 0:
         yield env.timeout(w.draws.uni("react", i, 0) * w.react_max)
-    todo, intake = _intake(w, i, plan)
-    ok = yield from _visits(w, i, todo, intake)
-    if ok:
-        for group in plan.groups:
-            if len(group) == 1:
-                ok = yield from _stage(w, i, group[0])
-            else:
-                done = yield env.all_of([env.process(_stage(w, i, s)) for s in group])
-                ok = all(done.values())
-            if not ok:
-                break
-    if ok and plan.pickup is not None:
-        ok = yield from _visits(w, i, [plan.pickup], None)
+    ok = yield from offline_path(w, i, plan)
     rec.outcome[i] = COMPLETED if ok else ABANDONED
     rec.t_end[i] = env.now
     w.home_at.pop(i, None)
+
+
+def offline_path(w: World, i: int, plan: ItemPlan) -> Proc:
+    """Apply at the counter, the back-office stages and the pickup; False if given up."""
+    todo, intake = _intake(w, i, plan)
+    ok = yield from _visits(w, i, todo, intake)
+    if ok:
+        ok = yield from run_stages(w, i, plan.groups)
+    if ok and plan.pickup is not None:
+        ok = yield from _visits(w, i, [plan.pickup], None)
+    return ok
+
+
+def run_stages(w: World, i: int, groups: tuple[tuple[Stage, ...], ...]) -> Proc:
+    """The back-office stages in order (a group's stages in parallel); False if given up."""
+    env = w.env
+    for group in groups:
+        if len(group) == 1:
+            ok = yield from _stage(w, i, group[0])
+        else:
+            done = yield env.all_of([env.process(_stage(w, i, s)) for s in group])
+            ok = all(done.values())
+        if not ok:
+            return False
+    return True
+
+
+def visits(w: World, i: int, todo: list[Task]) -> Proc:
+    """Trips for counter tasks that cannot be turned away (certificates, identity, pickup)."""
+    return (yield from _visits(w, i, todo, None))
 
 
 class _Intake:

@@ -9,8 +9,10 @@ from govsim.config.scenario import Scenario
 from govsim.model.calendar import DAY, WorkCalendar
 from govsim.model.demand import Needs, generate_needs
 from govsim.model.draws import Draws
+from govsim.model.interventions import apply_structural
 from govsim.model.journey import dispatcher
 from govsim.model.offices import Offices, build_offices
+from govsim.model.online import ChannelModel
 from govsim.model.plans import ItemPlan, build_plans
 from govsim.model.population import Population, build_population
 from govsim.model.records import Records
@@ -24,6 +26,7 @@ class World:
     """Everything one run needs; attributes are read by the request processes."""
 
     def __init__(self, scenario: Scenario, seed: int, needs: Needs | None = None) -> None:
+        scenario = apply_structural(scenario)   # interventions that change offices or apps
         self.scenario = scenario
         self.streams = Streams(seed)
         self.env = simpy.Environment()
@@ -33,6 +36,8 @@ class World:
             scenario.items, self.pop, scenario.run, self.streams)
         self.offices: Offices = build_offices(self.env, scenario, self.pop.villages)
         self.plans: list[list[ItemPlan]] = build_plans(scenario, self.offices, self.pop.villages)
+        self.chan = ChannelModel(self)   # channels, training, coverage (before literacy is read below)
+        self.request_process = self.chan.request_process()
         self.draws = Draws(self.streams, len(self.needs))
         self.rec = Records(len(self.needs))
         self.home_at: dict[int, float] = {}   # when a villager on a trip is back home, by request
@@ -67,6 +72,7 @@ class World:
         """Start the demand dispatcher and the sampler."""
         self.env.process(dispatcher(self))
         self.env.process(self.sampler.process())
+        self.chan.start()
 
     def run(self) -> None:
         """Run the simulation to the horizon."""

@@ -1,0 +1,55 @@
+"""Interventions applied before a run: staff moves, app unification, training, coverage.
+
+Structural interventions change the scenario the world is built from (a new
+frozen Scenario; the caller's is untouched). Training and infrastructure
+change the drawn population and village coverage. Costs are in govsim.model.costs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from govsim.config.scenario import InterventionSpec, Scenario
+from govsim.model.population import Population
+from govsim.model.streams import Streams
+
+__all__ = ["LITERACY_CAP", "apply_structural", "train", "upgrade_coverage"]
+
+LITERACY_CAP = 0.95  # training cannot lift digital literacy above this: assumption
+
+
+def apply_structural(sc: Scenario) -> Scenario:
+    """Unify the apps; move ``staff_to_backoffice`` clerks per township department (>= 1 window kept)."""
+    iv = sc.interventions
+    out = sc
+    if iv.unify_apps and sc.platform.apps > 1:
+        out = dataclasses.replace(out, platform=dataclasses.replace(out.platform, apps=1))
+    k = iv.staff_to_backoffice
+    if k:
+        depts = []
+        for d in out.departments:
+            moved = min(k, d.windows - 1) if d.level == "township" else 0
+            depts.append(dataclasses.replace(d, windows=d.windows - moved,
+                                             backoffice_staff=d.backoffice_staff + moved))
+        out = dataclasses.replace(out, departments=tuple(depts))
+    return out
+
+
+def train(pop: Population, iv: InterventionSpec, streams: Streams) -> np.ndarray:
+    """Raise trainees' literacy in place (before the run); a mask of the trainees."""
+    if not iv.training_bands or iv.training_share <= 0 or iv.training_literacy_gain <= 0:
+        return np.zeros(pop.size, dtype=bool)
+    codes = [pop.band_names.index(b) for b in iv.training_bands]
+    in_bands = np.isin(pop.band, codes)
+    chosen = in_bands & (streams.get("interventions.training").random(pop.size) < iv.training_share)
+    pop.literacy[chosen] = np.minimum(pop.literacy[chosen] + iv.training_literacy_gain,
+                                      np.maximum(pop.literacy[chosen], LITERACY_CAP))
+    return chosen
+
+
+def upgrade_coverage(coverage: np.ndarray, iv: InterventionSpec) -> tuple[np.ndarray, int]:
+    """Village coverage after the infrastructure upgrade, and the number of villages upgraded."""
+    upgraded = int((coverage < iv.coverage_min).sum())
+    return np.maximum(coverage, iv.coverage_min), upgraded
