@@ -50,7 +50,7 @@ def read_villages(path: object, key: str) -> tuple[VillageSpec, ...]:
     seen: set[str] = set()
     for v in villages:
         if v.village_id in seen:
-            raise ScenarioError(key, path, f"has duplicate village_id {v.village_id!r}")
+            raise ScenarioError(key, path, f"must have unique village_id values ({v.village_id!r} repeats)")
         seen.add(v.village_id)
     return villages
 
@@ -60,19 +60,29 @@ def _read_text(path: str, key: str) -> str:
         if path.startswith("builtin:"):
             name = path.removeprefix("builtin:")
             if "/" in name or "\\" in name or name.startswith("."):
-                raise ScenarioError(key, path, "builtin: names a file shipped in govsim's configs")
-            data = resources.files("govsim.configs").joinpath("villages", name).read_bytes()
+                raise ScenarioError(key, path, f"must name a roster shipped with govsim ({_builtins()})")
+            res = resources.files("govsim.configs").joinpath("villages", name)
+            if not res.is_file():
+                raise ScenarioError(key, path, f"must name a roster shipped with govsim ({_builtins()})")
+            data = res.read_bytes()
         else:
             resolved = Path(path).expanduser().resolve()
             if not resolved.is_file():
                 raise ScenarioError(key, path, f"must name an existing file (resolved: {resolved})")
             data = resolved.read_bytes()
     except OSError as exc:
-        raise ScenarioError(key, path, f"cannot be read ({exc.strerror})") from None
+        raise ScenarioError(key, path,
+                            f"must be a readable file (reading it failed: {exc.strerror})") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ScenarioError(key, path, "must be UTF-8 encoded text") from None
+
+
+def _builtins() -> str:
+    folder = resources.files("govsim.configs").joinpath("villages")
+    names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".csv"))
+    return "choose one of: " + ", ".join(f"builtin:{n}" for n in names)
 
 
 def _village(row: dict[str, str], line: int, path: str, key: str) -> VillageSpec:
