@@ -489,6 +489,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.sections:
         log(f"== {name}")
         results[name] = SECTION_FUNCS[name](args)
+        partial = {"started": started, "partial": True, "results": results}
+        (OUT / "results.partial.json").write_text(json.dumps(partial, indent=2, default=str))
     report = {
         "started": started,
         "args": {k: v for k, v in vars(args).items()},
