@@ -11,6 +11,7 @@ Arguments (any order)::
                                  experiment.target_rel_halfwidth=0.05
     out=<dir>                    results directory (default: runs/<name>)
     --quiet                      no progress bar and no table
+    --no-report                  do not build report.html and figures/ at the end
     anything else                a Hydra override applied to every scenario
 """
 
@@ -42,6 +43,7 @@ class ExperimentArgs:
         self.options: dict[str, Any] = {}
         self.out: Path | None = None
         self.quiet = False
+        self.report = True
         self.overrides: list[str] = []
 
 
@@ -59,9 +61,12 @@ def parse_args(argv: list[str]) -> ExperimentArgs:
         if arg in {"--quiet", "-q"}:
             args.quiet = True
             continue
+        if arg == "--no-report":
+            args.report = False
+            continue
         key, sep, value = arg.partition("=")
         if not sep:
-            raise ScenarioError("argument", arg, "expected key=value or --quiet")
+            raise ScenarioError("argument", arg, "expected key=value, --quiet or --no-report")
         if key == "experiment":
             args.name = value
         elif key == "executor":
@@ -110,6 +115,8 @@ def run_experiment_cli(argv: list[str]) -> int:
         print(f"govsim: error: cannot write results: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        if out is not None:
+            RunStore(out).clean_partial()   # a worker stopped mid-write leaves a temp file
         print(f"\ngovsim: interrupted; {_stored_runs(out)} finished runs are stored in {out}. "
               "Rerun the same command to resume (stored runs are skipped).", file=sys.stderr)
         return 130
@@ -127,4 +134,17 @@ def run_experiment_cli(argv: list[str]) -> int:
               "(raise experiment.max_replications)", file=sys.stderr)
     print(f"{result.runs_run} runs done, {result.runs_skipped} already stored; "
           f"results in {result.out_dir}", file=sys.stderr)
+    if args.report:
+        _report(result.out_dir)
     return 0
+
+
+def _report(out: Path) -> None:
+    """Build report.html and figures/ in ``out``; a failure is a note, not an error."""
+    try:
+        from govsim.report import build_report
+
+        print(f"report: {build_report(out)}", file=sys.stderr)
+    except Exception as exc:  # the runs are stored; the report can be rebuilt later
+        print(f"govsim: note: report not built ({type(exc).__name__}: {exc}); rebuild with "
+              f"python -m govsim.report {out}", file=sys.stderr)

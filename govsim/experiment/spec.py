@@ -14,6 +14,12 @@ the package ``govsim.experiment_specs``)::
     kpis: [trips_mean, turnaround_days_mean]
     sizes:
       smoke: {replications: 3, overrides: [run.horizon_days=10]}
+    figures: [means, distributions, timeseries,           # optional; these three by default
+              {kind: scatter, x: records_exposed, y: trips_mean},
+              {kind: ranking, table: morris.csv, value: mu_star, label: parameter}]
+    findings: [trips_mean, "shared_data:completion_rate"]  # optional report hints
+
+``figures`` and ``findings`` are read by :mod:`govsim.report` (``report.html``).
 """
 
 from __future__ import annotations
@@ -33,8 +39,11 @@ __all__ = ["ExperimentSpec", "ScenarioSpec", "SizeSpec", "list_experiments", "lo
 _TOP_KEYS = {
     "name", "question", "base", "scenarios", "baseline", "replications", "base_seed", "kpis",
     "sizes", "crn", "target_kpi", "target_rel_halfwidth", "max_replications", "batch",
-    "figures", "description", "levers", "uncertainties",
+    "figures", "description", "levers", "uncertainties", "findings",
 }
+# figure kinds a spec may declare under ``figures:`` (drawn by govsim.report.figures)
+FIGURE_KINDS = ("means", "distributions", "timeseries", "scatter", "ranking")
+_FIGURE_NEEDS = {"scatter": ("x", "y"), "ranking": ("table", "value", "label")}
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,9 @@ class ExperimentSpec:
     target_rel_halfwidth: float | None = None
     max_replications: int | None = None
     batch: int | None = None
+    description: str = ""
+    figures: tuple[Any, ...] = ()  # kind names or {kind: ..., options}; () = report default
+    findings: Any = None  # hints for the report: KPI names / "scenario:kpi", or {kpis, max}
 
     def __post_init__(self) -> None:
         validate(self)
@@ -120,6 +132,7 @@ def validate(spec: ExperimentSpec) -> None:
         _check_int("max_replications", spec.max_replications, 1)
     if spec.batch is not None:
         _check_int("batch", spec.batch, 1)
+    _check_figures(spec.figures)
     if not isinstance(spec.base_seed, int) or spec.base_seed < 0:
         raise ScenarioError("base_seed", spec.base_seed, "must be an integer >= 0")
     t = spec.target_rel_halfwidth
@@ -127,6 +140,23 @@ def validate(spec: ExperimentSpec) -> None:
         raise ScenarioError("target_rel_halfwidth", t, "must be a number in (0, 1)")
     if t is not None and spec.target_kpi is None and not spec.kpis:
         raise ScenarioError("target_kpi", None, "must name a KPI when target_rel_halfwidth is set")
+
+
+def _check_figures(figures: tuple[Any, ...]) -> None:
+    for i, fig in enumerate(figures):
+        kind = fig.get("kind") if isinstance(fig, dict) else fig
+        if kind not in FIGURE_KINDS:
+            raise ScenarioError(f"figures[{i}]", fig, f"kind must be one of {list(FIGURE_KINDS)}")
+        missing = [k for k in _FIGURE_NEEDS.get(str(kind), ()) if not isinstance(fig, dict)
+                   or k not in fig]
+        if missing:
+            raise ScenarioError(f"figures[{i}]", fig, f"a {kind} figure needs {missing}")
+
+
+def _as_tuple(value: Any) -> tuple[Any, ...]:
+    if not value:
+        return ()
+    return tuple(value) if isinstance(value, list | tuple) else (value,)
 
 
 def _check_int(key: str, value: object, low: int) -> None:
@@ -185,6 +215,9 @@ def spec_from_dict(data: dict[str, Any], name: str = "experiment") -> Experiment
         target_rel_halfwidth=data.get("target_rel_halfwidth"),
         max_replications=data.get("max_replications"),
         batch=data.get("batch"),
+        description=str(data.get("description") or ""),
+        figures=_as_tuple(data.get("figures")),
+        findings=data.get("findings"),
     )
 
 

@@ -1,0 +1,160 @@
+"""Read a stored experiment directory (never the model): manifest, summary, comparison, runs.
+
+Figures and reports read only what :mod:`govsim.experiment.store` wrote::
+
+    <out>/manifest.json, summary.parquet, comparison.csv, runs/<key>/*.parquet
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from govsim.experiment.compare import comparison_table
+
+__all__ = ["StoredExperiment", "load_experiment"]
+
+
+@dataclass
+class StoredExperiment:
+    """One experiment as stored on disk."""
+
+    out_dir: Path
+    manifest: dict[str, Any]
+    summary: pd.DataFrame
+    comparison: pd.DataFrame
+    _cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        """The experiment spec as recorded in the manifest (a plain dict)."""
+        spec: dict[str, Any] = self.manifest.get("experiment") or {}
+        return spec
+
+    @property
+    def name(self) -> str:
+        """The experiment's name (the directory name if the manifest has none)."""
+        return str(self.spec.get("name") or self.out_dir.name)
+
+    @property
+    def question(self) -> str:
+        """The experiment's question, one sentence."""
+        return str(self.spec.get("question") or "")
+
+    @property
+    def baseline(self) -> str:
+        """The baseline scenario."""
+        if self.spec.get("baseline"):
+            return str(self.spec["baseline"])
+        if "baseline" in self.comparison and len(self.comparison):
+            return str(self.comparison["baseline"].iloc[0])
+        return str(self.scenarios[0]) if self.scenarios else ""
+
+    @property
+    def scenarios(self) -> list[str]:
+        """Scenario names in declaration order."""
+        names = [s["name"] for s in self.spec.get("scenarios") or [] if "name" in s]
+        if names:
+            return names
+        if "scenario" in self.summary:
+            return [str(s) for s in pd.unique(self.summary["scenario"])]
+        return []
+
+    @property
+    def kpis(self) -> list[str]:
+        """The KPIs the experiment compares (the spec's list, else those in the comparison)."""
+        declared = [str(k) for k in self.spec.get("kpis") or []]
+        if declared:
+            return declared
+        if "kpi" in self.comparison:
+            return [str(k) for k in pd.unique(self.comparison["kpi"])]
+        return []
+
+    def runs(self) -> list[dict[str, Any]]:
+        """The manifest's run list (scenario, replication, seed, key, status, wall_seconds)."""
+        runs: list[dict[str, Any]] = self.manifest.get("runs") or []
+        return runs
+
+    def config(self, scenario: str | None = None) -> dict[str, Any]:
+        """The resolved config of ``scenario`` (default: the baseline), or {} if not stored."""
+        scenarios = self.manifest.get("scenarios") or {}
+        sc = scenarios.get(scenario or self.baseline) or next(iter(scenarios.values()), None)
+        if sc and isinstance(sc.get("config"), dict):
+            cfg: dict[str, Any] = sc["config"]
+            return cfg
+        for run in self.runs():
+            path = self.out_dir / "runs" / str(run.get("key")) / "config.json"
+            if path.is_file():
+                loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+                return loaded
+        return {}
+
+    def frame(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+        """One per-run table (e.g. ``requests``) for every run, with scenario and replication.
+
+        Only ``columns`` that exist are read. Returns an empty frame if no run stored it.
+        """
+        cache_key = f"{name}:{columns}"
+        if cache_key in self._cache:
+            return self._cache[cache_key]
+        parts = []
+        for run in self.runs():
+            path = self.out_dir / "runs" / str(run.get("key")) / f"{name}.parquet"
+            if not path.is_file():
+                continue
+            cols = None
+            if columns is not None:
+                import pyarrow.parquet as pq
+
+                have = set(pq.read_schema(path).names)
+                cols = [c for c in columns if c in have]
+                if not cols:
+                    continue
+            df = pd.read_parquet(path, columns=cols)
+            df.insert(0, "replication", int(run.get("replication", 0)))
+            df.insert(0, "scenario", str(run.get("scenario")))
+            parts.append(df)
+        out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        for col in out.columns:  # categories differ between runs: keep plain values
+            if isinstance(out[col].dtype, pd.CategoricalDtype):
+                out[col] = out[col].astype(str)
+        self._cache[cache_key] = out
+        return out
+
+
+def _read_summary(out: Path) -> pd.DataFrame:
+    if (out / "summary.parquet").is_file():
+        return pd.read_parquet(out / "summary.parquet")
+    if (out / "summary.csv").is_file():
+        return pd.read_csv(out / "summary.csv")
+    return pd.DataFrame(columns=["scenario", "replication", "seed", "kpi", "value"])
+
+
+def load_experiment(out_dir: str | Path) -> StoredExperiment:
+    """Load a stored experiment directory.
+
+    The comparison is recomputed from ``summary.parquet`` (so every number in a report
+    follows the stored replications); ``comparison.csv`` is used only when there is no
+    summary. Raises FileNotFoundError if the directory holds neither.
+    """
+    out = Path(out_dir).resolve()
+    manifest_path = out / "manifest.json"
+    manifest: dict[str, Any] = {}
+    if manifest_path.is_file():
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    summary = _read_summary(out)
+    spec = manifest.get("experiment") or {}
+    if not summary.empty:
+        baseline = str(spec.get("baseline") or summary["scenario"].iloc[0])
+        kpis = [k for k in spec.get("kpis") or [] if k in set(summary["kpi"])] or None
+        comparison = comparison_table(summary, baseline, kpis)
+    elif (out / "comparison.csv").is_file():
+        comparison = pd.read_csv(out / "comparison.csv")
+    else:
+        raise FileNotFoundError(f"{out} holds no summary.parquet or comparison.csv "
+                                "(is it an experiment directory?)")
+    return StoredExperiment(out, manifest, summary, comparison)
