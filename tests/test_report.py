@@ -185,3 +185,22 @@ def test_report_renders_in_headless_chromium(stored: Path, tmp_path: Path) -> No
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
     meta = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert meta["findings"]
+
+
+def test_timeseries_separates_platform_rows(tmp_path: Path) -> None:
+    from govsim.report.figures import _ts_panels, timeseries_figure
+
+    rows = []
+    for rep in range(2):
+        for t in range(5):
+            rows.append(("a", rep, float(t), "civil_affairs", t, 1, 2 * t))
+            rows.append(("a", rep, float(t), "platform:app1", 3, int(t != 2), 0))
+    ts = pd.DataFrame(rows, columns=["scenario", "replication", "time_day", "office", "queue",
+                                     "in_service", "backlog"])
+    panels = _ts_panels(ts)
+    assert [p[0] for p in panels] == [
+        "Back-office backlog (all offices)", "Counter queues (all offices)",
+        "Online platform availability", "Online attempts per sampling interval"]
+    assert not panels[1][2]["office"].str.startswith("platform:").any()
+    assert timeseries_figure(ts, tmp_path / "ts.png") == tmp_path / "ts.png"
+    assert timeseries_figure(pd.DataFrame(), tmp_path / "none.png") is None

@@ -38,7 +38,7 @@ __all__ = [
 
 DEFAULT_FIGURES = ("means", "distributions", "timeseries")
 DPI = 110
-COLOURS = plt.get_cmap("tab10").colors
+COLOURS: list[Any] = list(plt.get_cmap("tab10")(range(10)))
 
 # kpi -> (short label, unit, scale applied before plotting)
 _AXES: dict[str, tuple[str, str, float]] = {
@@ -227,7 +227,7 @@ def distribution_figure(requests: pd.DataFrame, path: Path,
 
 
 def _box(ax: Any, data: list[np.ndarray], labels: Sequence[str] | None, *,
-         positions: Sequence[float] | None = None, width: float = 0.6,
+         positions: Sequence[float] | np.ndarray | None = None, width: float = 0.6,
          colour: Any = None) -> None:
     data = [d if len(d) else np.array([np.nan]) for d in data]
     pos = list(positions) if positions is not None else list(range(1, len(data) + 1))
@@ -243,43 +243,62 @@ def _box(ax: Any, data: list[np.ndarray], labels: Sequence[str] | None, *,
     ax.grid(axis="y", alpha=0.3)
 
 
-# timeseries columns that are plotted summed over offices (label, unit)
-_TS_SUMMED = {"backlog": ("Back-office backlog (all offices)", "requests waiting"),
-              "queue": ("Counter queues (all offices)", "villagers queuing"),
-              "in_service": ("At the counter (all offices)", "villagers being served")}
-_TS_SKIP = {"scenario", "replication", "time_day", "office"}
+# timeseries: office rows hold queue / in_service / backlog; rows whose office starts with
+# "platform:" hold the online platform (queue = attempts in the interval, in_service = 1 if up)
+PLATFORM_PREFIX = "platform:"
+_TS_COLS = {"time_day", "office", "queue", "in_service", "backlog", "scenario", "replication"}
+
+
+def _ts_panels(ts: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame, str, str]]:
+    """(title, unit, rows, column, aggregation over rows at one time) for each panel."""
+    office = ts["office"].astype(str) if "office" in ts else pd.Series("", index=ts.index)
+    is_plat = office.str.startswith(PLATFORM_PREFIX)
+    offices, plat = ts[~is_plat], ts[is_plat]
+    panels: list[tuple[str, str, pd.DataFrame, str, str]] = []
+    if "backlog" in ts and len(offices):
+        panels.append(("Back-office backlog (all offices)", "requests waiting", offices,
+                       "backlog", "sum"))
+    if "queue" in ts and len(offices):
+        panels.append(("Counter queues (all offices)", "villagers queuing", offices, "queue",
+                       "sum"))
+    if len(plat) and "in_service" in plat:
+        panels.append(("Online platform availability", "share of apps up (1 = all up)", plat,
+                       "in_service", "mean"))
+    if len(plat) and "queue" in plat:
+        panels.append(("Online attempts per sampling interval", "attempts (all apps)", plat,
+                       "queue", "sum"))
+    for col in ts.columns:  # any other numeric state, e.g. a platform_up column
+        if col not in _TS_COLS and (pd.api.types.is_numeric_dtype(ts[col])
+                                    or pd.api.types.is_bool_dtype(ts[col])):
+            title = "Online platform availability" if col.startswith("platform") else \
+                col.replace("_", " ")
+            panels.append((title, "value (mean over rows)", ts, col, "mean"))
+    return panels
 
 
 def timeseries_figure(ts: pd.DataFrame, path: Path,
                       scenarios: Sequence[str] | None = None) -> Path | None:
-    """Queues, backlog and platform state over time: mean line and min-max band over runs."""
-    if ts.empty or "time_day" not in ts:
+    """Backlog, queues and platform state over time: mean line and min-max band over runs."""
+    if ts.empty or "time_day" not in ts or "scenario" not in ts:
         return None
     scenarios = [s for s in (scenarios or pd.unique(ts["scenario"])) if s in set(ts["scenario"])]
-    numeric = [c for c in ts.columns if c not in _TS_SKIP
-               and (pd.api.types.is_numeric_dtype(ts[c]) or pd.api.types.is_bool_dtype(ts[c]))]
-    order = [c for c in ("backlog", "queue") if c in numeric]
-    order += [c for c in numeric if c not in _TS_SUMMED]  # e.g. platform_up
-    if not order:
+    panels = _ts_panels(ts)
+    if not panels:
         return None
-    fig, axes = plt.subplots(len(order), 1, figsize=(10, 3.1 * len(order)), squeeze=False)
-    for ax, col in zip(axes[:, 0], order, strict=True):
-        summed = col in _TS_SUMMED
-        how = "sum" if summed else "mean"
-        per_run = (ts.groupby(["scenario", "replication", "time_day"], observed=True)[col]
+    fig, axes = plt.subplots(len(panels), 1, figsize=(10, 3.1 * len(panels)), squeeze=False)
+    for ax, (title, unit, rows, col, how) in zip(axes[:, 0], panels, strict=True):
+        per_run = (rows.groupby(["scenario", "replication", "time_day"], observed=True)[col]
                    .agg(how).astype(float).reset_index())
         for i, s in enumerate(scenarios):
             wide = per_run[per_run["scenario"] == s].pivot_table(
                 index="time_day", columns="replication", values=col)
+            if wide.empty:
+                continue
             t = wide.index.to_numpy(dtype=float)
             ax.fill_between(t, wide.min(axis=1), wide.max(axis=1), color=_colour(i), alpha=0.2,
                             lw=0)
             ax.plot(t, wide.mean(axis=1), color=_colour(i), lw=1.4,
                     label=f"{s} (mean of {wide.shape[1]} runs; band: min-max)")
-        title, unit = _TS_SUMMED.get(col, (col.replace("_", " "), "value (mean over offices)"
-                                           if "office" in ts else "value"))
-        if col.startswith("platform"):
-            title, unit = "Online platform availability", "share of platform up (1 = up)"
         ax.set_title(title, fontsize=10)
         ax.set_ylabel(unit)
         ax.grid(alpha=0.3)

@@ -91,13 +91,18 @@ def select_findings(comparison: pd.DataFrame, baseline: str, hints: Any = None,
     need = {"kpi", "scenario", "diff_mean", "diff_ci_low", "diff_ci_high"}
     if comparison.empty or not need <= set(comparison.columns):
         return []
-    rows = [r for r in comparison.to_dict("records")
+    records: list[dict[str, Any]] = [{str(k): v for k, v in r.items()}
+                                     for r in comparison.to_dict("records")]
+    rows = [r for r in records
             if str(r["scenario"]) != baseline and not math.isnan(_num(r["diff_mean"]))]
     pinned, max_n = parse_hints(hints)
 
     def score(r: dict[str, Any]) -> tuple[int, float]:
         rel = _num(r.get("rel_change"))
         return (0 if _conclusive(r) else 1, -abs(rel) if not math.isnan(rel) else 0.0)
+
+    def first_round(r: dict[str, Any]) -> tuple[int, float]:
+        return (score(r)[0], 0.0)
 
     chosen: list[dict[str, Any]] = []
     for kpi, scen in pinned:
@@ -112,7 +117,7 @@ def select_findings(comparison: pd.DataFrame, baseline: str, hints: Any = None,
             layer = [v[depth] for v in by_kpi.values() if len(v) > depth]
             # first round keeps KPI order but puts conclusive ones first; later rounds
             # rank by conclusiveness and size
-            layer.sort(key=(lambda r: score(r)[0]) if depth == 0 else score)
+            layer.sort(key=score if depth else first_round)
             chosen.extend(layer[: max_n - len(chosen)])
             depth += 1
     return [Finding(_text(r, baseline), str(r["kpi"]), str(r["scenario"]), _conclusive(r))
