@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from govsim.experiment.compare import comparison_table
+from govsim.experiment.stats import describe
 
 __all__ = ["StoredExperiment", "load_experiment"]
 
@@ -148,12 +149,14 @@ def load_experiment(out_dir: str | Path) -> StoredExperiment:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     summary = _read_summary(out)
     spec = manifest.get("experiment") or {}
-    if not summary.empty:
-        baseline = str(spec.get("baseline") or summary["scenario"].iloc[0])
+    baseline = str(spec.get("baseline") or (summary["scenario"].iloc[0] if len(summary) else ""))
+    if not summary.empty and baseline in set(summary["scenario"]):
         kpis = [k for k in spec.get("kpis") or [] if k in set(summary["kpi"])] or None
         comparison = comparison_table(summary, baseline, kpis)
     elif (out / "comparison.csv").is_file():
         comparison = pd.read_csv(out / "comparison.csv")
+    elif not summary.empty:  # no baseline among the runs: means and intervals only
+        comparison = describe(summary)
     else:
         raise FileNotFoundError(f"{out} holds no summary.parquet or comparison.csv "
                                 "(is it an experiment directory?)")

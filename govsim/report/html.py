@@ -26,7 +26,7 @@ __all__ = ["CSS", "build_report", "data_uri", "render_report"]
 
 CSS = """
 body{font-family:-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC","PingFang SC",
-"Microsoft YaHei",sans-serif;max-width:1100px;margin:2em auto;padding:0 1.2em;color:#222;
+"Microsoft YaHei","WenQuanYi Zen Hei",sans-serif;max-width:1100px;margin:2em auto;padding:0 1.2em;color:#222;
 line-height:1.45}
 h1{font-size:1.7em;margin-bottom:.2em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;
 margin-top:2em}
@@ -40,7 +40,7 @@ tr.base td{background:#fafafa;color:#555}
 figure{margin:1.2em 0}figure img{max-width:100%;border:1px solid #ddd}
 figcaption{color:#444;font-size:.9em;margin-top:.3em}
 pre{background:#f7f7f7;padding:.6em;overflow-x:auto;font-size:.8em}
-details{margin:.5em 0}summary{cursor:pointer;color:#3a78b5}
+td[lang=zh]{white-space:nowrap}details{margin:.5em 0}summary{cursor:pointer;color:#3a78b5}
 """
 
 
