@@ -31,6 +31,7 @@ _HYDRA_FLAGS = ("-m", "--multirun", "--help", "-h", "--hydra-help", "--cfg", "-c
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point."""
     args = list(sys.argv[1:] if argv is None else argv)
+    _forbid_code_names(args)
     if any(a.startswith("experiment=") for a in args):
         from govsim.experiment.cli import run_experiment_cli
 
@@ -39,6 +40,20 @@ def main(argv: Sequence[str] | None = None) -> None:
         _prevalidate(args)
     sys.argv = [sys.argv[0], *args]
     _app()
+
+
+_CODE_KEYS = ("_target_", "_partial_", "_args_", "_recursive_", "_convert_", "()")
+_CODE_PREFIXES = ("hydra.callbacks", "hydra.searchpath", "hydra.job_logging", "hydra.hydra_logging")
+
+
+def _forbid_code_names(args: list[str]) -> None:
+    """No override may name code for Hydra to import (callbacks, logging factories, search paths)."""
+    for arg in args:
+        key = arg.split("=", 1)[0].lstrip("+~")
+        parts = key.split(".")
+        if any(p in _CODE_KEYS for p in parts) or key.startswith(_CODE_PREFIXES):
+            value = arg.split("=", 1)[1] if "=" in arg else None
+            _fail(ScenarioError(key, value, "is not allowed: overrides may not name code to run"))
 
 
 def _prevalidate(args: list[str]) -> None:

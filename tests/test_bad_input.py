@@ -178,9 +178,6 @@ def test_bad_override_is_rejected_clearly(overrides, key, value):
 
 
 @pytest.mark.parametrize("overrides", [["governance=null"], ["departments=null"]])
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="compose.py: Hydra's 'Config group override must be a string or a list' "
-                          "ValueError is not turned into ScenarioError")
 def test_null_preset_is_rejected_clearly(overrides):
     with pytest.raises(govsim.ScenarioError) as exc:
         govsim.load_scenario(overrides)

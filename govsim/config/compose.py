@@ -31,6 +31,11 @@ def compose_config(overrides: list[str] | None = None) -> DictConfig:
     except (HydraException, OmegaConfBaseException) as exc:
         key, value, allowed = _explain(exc, overrides)
         raise ScenarioError(key, value, allowed) from None
+    except ValueError as exc:   # e.g. ``governance=null``: Hydra raises a plain ValueError
+        bad = next((o for o in overrides if o.endswith("=null")), None)
+        key = bad.split("=", 1)[0] if bad else "overrides"
+        allowed = "must name a preset of the group" if bad else _first_line(exc)
+        raise ScenarioError(key, None if bad else overrides, allowed) from None
 
 
 def scenario_from_config(cfg: DictConfig | dict[str, Any]) -> Scenario:
