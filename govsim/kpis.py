@@ -108,6 +108,11 @@ def group_kpis(req: pd.DataFrame, by: str) -> pd.DataFrame:
         "documents_mean": g["documents_required"].mean(),
         "certificates_mean": g["certificates_fetched"].mean(),
     })
+    if "submitted_online" in req:
+        done = req["outcome"] == "completed"
+        out["online_share"] = req["submitted_online"].where(done).astype(float).groupby(
+            req[by], observed=True).mean()
+        out["proxy_share"] = req["proxy_used"].astype(float).groupby(req[by], observed=True).mean()
     return out
 
 
