@@ -42,9 +42,14 @@ class ExperimentResult:
     manifest: dict[str, Any] = field(repr=False)
     runs_run: int = 0
     runs_skipped: int = 0
+    sensitivity: pd.DataFrame | None = None  # Morris indices (kind: morris specs)
 
     def table(self) -> str:
-        """The comparison as printable text."""
+        """The comparison (or, for a Morris experiment, the screening) as printable text."""
+        if self.sensitivity is not None:
+            from govsim.experiment.sensitivity import format_sensitivity
+
+            return format_sensitivity(self.sensitivity)
         return format_comparison(self.comparison)
 
 
@@ -240,6 +245,14 @@ def run_experiment(
     started = time.time()
     spec = load_spec(spec_or_name).sized(size).with_options(**(options or {}))
     check_executor(executor, workers, address)
+    if spec.kind == "morris":  # scenarios come from the Morris design; analysed afterwards
+        from govsim.experiment.sensitivity import run_morris
+
+        result: ExperimentResult = run_morris(
+            spec, size, executor=executor, out_dir=out_dir, base_overrides=base_overrides,
+            progress=progress, workers=workers, address=address, simulate=simulate,
+            load=load)
+        return result
     if simulate is None and isinstance(known := _core("KPI_DESCRIPTIONS"), dict):
         _check_kpis(spec, set(known))
     plans = _plan(spec, list(base_overrides), load or _default_load())

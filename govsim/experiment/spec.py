@@ -19,6 +19,22 @@ the package ``govsim.experiment_specs``)::
               {kind: ranking, table: morris.csv, value: mu_star, label: parameter}]
     findings: [trips_mean, "shared_data:completion_rate"]  # optional report hints
 
+A spec with ``kind: morris`` lists no scenarios; it declares a ``morris:`` block of
+uncertain inputs (override keys with ranges) and output KPIs, and
+:mod:`govsim.experiment.sensitivity` turns the Morris design into scenarios::
+
+    kind: morris
+    replications: 1
+    morris:
+      trajectories: 10          # r; design points = r * (inputs + 1)
+      num_levels: 4
+      seed: 7                   # seed of the design (runs use base_seed, the same for all points)
+      outputs: [turnaround_days_mean]
+      inputs:
+        - {name: staff, keys: [departments.social_security.windows], bounds: [2, 4], integer: true}
+    sizes:
+      smoke: {trajectories: 2, overrides: [run.horizon_days=20]}
+
 ``figures`` and ``findings`` are read by :mod:`govsim.report` (``report.html``).
 """
 
@@ -39,8 +55,11 @@ __all__ = ["ExperimentSpec", "ScenarioSpec", "SizeSpec", "list_experiments", "lo
 _TOP_KEYS = {
     "name", "question", "base", "scenarios", "baseline", "replications", "base_seed", "kpis",
     "sizes", "crn", "target_kpi", "target_rel_halfwidth", "max_replications", "batch",
-    "figures", "description", "levers", "uncertainties", "findings",
+    "figures", "description", "levers", "uncertainties", "findings", "kind", "morris",
 }
+KINDS = ("scenarios", "morris")
+_MORRIS_KEYS = {"trajectories", "num_levels", "seed", "outputs", "inputs"}
+_INPUT_KEYS = {"name", "key", "keys", "bounds", "integer", "note"}
 # figure kinds a spec may declare under ``figures:`` (drawn by govsim.report.figures)
 FIGURE_KINDS = ("means", "distributions", "timeseries", "scatter", "ranking")
 _FIGURE_NEEDS = {"scatter": ("x", "y"), "ranking": ("table", "value", "label")}
@@ -60,6 +79,7 @@ class SizeSpec:
 
     replications: int | None = None
     overrides: tuple[str, ...] = ()
+    trajectories: int | None = None  # Morris trajectories (kind: morris only)
 
 
 @dataclass(frozen=True)
@@ -83,6 +103,8 @@ class ExperimentSpec:
     description: str = ""
     figures: tuple[Any, ...] = ()  # kind names or {kind: ..., options}; () = report default
     findings: Any = None  # hints for the report: KPI names / "scenario:kpi", or {kpis, max}
+    kind: str = "scenarios"  # or "morris": scenarios come from the morris design
+    morris: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         validate(self)
@@ -105,7 +127,11 @@ class ExperimentSpec:
             raise ScenarioError("experiment.size", size, f"must be one of {allowed}")
         s = self.sizes[size]
         reps = s.replications or self.replications
-        return dataclasses.replace(self, replications=reps, base=self.base + s.overrides)
+        morris = self.morris
+        if s.trajectories is not None and morris is not None:
+            morris = {**morris, "trajectories": s.trajectories}
+        return dataclasses.replace(self, replications=reps, base=self.base + s.overrides,
+                                   morris=morris)
 
     def with_options(self, **options: Any) -> ExperimentSpec:
         """A copy with top-level fields replaced (e.g. ``replications=5``); validated."""
@@ -119,6 +145,14 @@ class ExperimentSpec:
 
 def validate(spec: ExperimentSpec) -> None:
     """Raise :class:`ScenarioError` for an experiment that cannot be run."""
+    if spec.kind not in KINDS:
+        raise ScenarioError("kind", spec.kind, f"must be one of {list(KINDS)}")
+    if spec.kind == "morris":
+        _check_morris(spec.morris)
+        if not spec.scenarios:  # scenarios are generated from the design
+            _check_int("replications", spec.replications, 1)
+            _check_figures(spec.figures)
+            return
     names = [s.name for s in spec.scenarios]
     if not names:
         raise ScenarioError("scenarios", [], "must list at least one scenario")
@@ -140,6 +174,45 @@ def validate(spec: ExperimentSpec) -> None:
         raise ScenarioError("target_rel_halfwidth", t, "must be a number in (0, 1)")
     if t is not None and spec.target_kpi is None and not spec.kpis:
         raise ScenarioError("target_kpi", None, "must name a KPI when target_rel_halfwidth is set")
+
+
+def _check_morris(morris: Any) -> None:
+    if not isinstance(morris, dict):
+        raise ScenarioError("morris", morris, "a kind: morris spec needs a morris: mapping")
+    unknown = sorted(set(morris) - _MORRIS_KEYS)
+    if unknown:
+        raise ScenarioError(f"morris.{unknown[0]}", morris[unknown[0]],
+                            f"unknown key; allowed: {sorted(_MORRIS_KEYS)}")
+    _check_int("morris.trajectories", morris.get("trajectories", 10), 2)
+    _check_int("morris.num_levels", morris.get("num_levels", 4), 2)
+    _check_int("morris.seed", morris.get("seed", 0), 0)
+    outputs = morris.get("outputs")
+    if not isinstance(outputs, list) or not outputs or not all(isinstance(o, str) for o in outputs):
+        raise ScenarioError("morris.outputs", outputs, "must be a non-empty list of KPI names")
+    inputs = morris.get("inputs")
+    if not isinstance(inputs, list) or len(inputs) < 2:
+        raise ScenarioError("morris.inputs", inputs, "must list at least two uncertain inputs")
+    names = []
+    for i, item in enumerate(inputs):
+        where = f"morris.inputs[{i}]"
+        if not isinstance(item, dict) or "name" not in item:
+            raise ScenarioError(where, item, "must be a mapping with a name")
+        bad = sorted(set(item) - _INPUT_KEYS)
+        if bad:
+            raise ScenarioError(f"{where}.{bad[0]}", item[bad[0]],
+                                f"unknown key; allowed: {sorted(_INPUT_KEYS)}")
+        keys = item.get("keys", [item["key"]] if "key" in item else None)
+        if not isinstance(keys, list) or not keys or not all(
+                isinstance(k, str) and k and "=" not in k for k in keys):
+            raise ScenarioError(where, item, "needs key: <override key> or keys: [<key>, ...]")
+        b = item.get("bounds")
+        if (not isinstance(b, list) or len(b) != 2
+                or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in b)
+                or not b[0] < b[1]):
+            raise ScenarioError(f"{where}.bounds", b, "must be [low, high] numbers with low < high")
+        names.append(str(item["name"]))
+    if len(set(names)) != len(names):
+        raise ScenarioError("morris.inputs", names, "input names must be unique")
 
 
 def _check_figures(figures: tuple[Any, ...]) -> None:
@@ -196,16 +269,21 @@ def spec_from_dict(data: dict[str, Any], name: str = "experiment") -> Experiment
     scenarios = _scenarios(data.get("scenarios", []))
     sizes = {
         str(k): SizeSpec(v.get("replications"), _overrides(f"sizes.{k}.overrides",
-                                                           v.get("overrides")))
+                                                           v.get("overrides")),
+                         v.get("trajectories"))
         for k, v in (data.get("sizes") or {}).items()
     }
     kpis = data.get("kpis") or []
+    kind = str(data.get("kind", "scenarios"))
+    morris = data.get("morris")
+    if kind == "morris" and not kpis and isinstance(morris, dict):
+        kpis = morris.get("outputs") or []
     return ExperimentSpec(
         name=str(data.get("name", name)),
         question=str(data.get("question", "")),
         scenarios=scenarios,
         baseline=str(data.get("baseline", scenarios[0].name if scenarios else "")),
-        replications=data.get("replications", 10),
+        replications=data.get("replications", 1 if kind == "morris" else 10),
         base_seed=data.get("base_seed", 12345),
         kpis=tuple(str(k) for k in kpis),
         base=_overrides("base", data.get("base")),
@@ -218,6 +296,8 @@ def spec_from_dict(data: dict[str, Any], name: str = "experiment") -> Experiment
         description=str(data.get("description") or ""),
         figures=_as_tuple(data.get("figures")),
         findings=data.get("findings"),
+        kind=kind,
+        morris=dict(morris) if isinstance(morris, dict) else morris,
     )
 
 
