@@ -14,6 +14,7 @@ from govsim.kpis import channel_kpis, compute_kpis, group_kpis
 from govsim.model.calendar import DAY, WorkCalendar
 from govsim.model.costs import gov_costs, villager_costs
 from govsim.model.records import categorical, outcome_categorical
+from govsim.model.risk import risk_kpis, wrong_grants
 from govsim.model.world import World
 
 __all__ = ["RunResult", "simulate"]
@@ -46,8 +47,11 @@ def simulate(scenario: Scenario, seed: int | None = None, *, progress: bool = Fa
     requests = _requests_frame(world)
     kpis = compute_kpis(requests, scenario.behaviour.time_value_per_hour)
     kpis = pd.concat([kpis, _channel_kpis(world, scenario, requests)]).rename("value")
+    risk, breach_table = risk_kpis(world, requests, wrong_grants(world))   # issue 5: risk KPIs
+    kpis = pd.concat([kpis, pd.Series(risk, dtype=float)]).rename("value")
     wall = time.perf_counter() - t0
-    return RunResult(scenario, seed, requests, kpis, _timeseries(world), _utilisation(world), wall)
+    return RunResult(scenario, seed, requests, kpis, _timeseries(world), _utilisation(world), wall,
+                     extra={"breaches": breach_table})
 
 
 def _channel_kpis(world: World, scenario: Scenario, requests: pd.DataFrame) -> pd.Series:
@@ -118,6 +122,7 @@ def _requests_frame(world: World) -> pd.DataFrame:
         "handoff_days": handoff,
         **cols,
         **{k: c for k, c in chan.items() if not k.startswith("channel_")},
+        **world.risk.columns(),
     })
     return df
 

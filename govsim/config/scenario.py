@@ -25,8 +25,10 @@ __all__ = [
     "ItemSpec",
     "PlatformSpec",
     "PopulationSpec",
+    "ProactiveSpec",
     "RunSpec",
     "Scenario",
+    "SecuritySpec",
     "StepSpec",
     "VillageSpec",
 ]
@@ -223,6 +225,39 @@ class PlatformSpec:
     app_setup_min: float = 30.0
     app_not_found_prob: float = 0.1
     capacity_per_hour: float = 200.0
+    two_way: bool = True                 # complaints and requests (诉求) online too; false: in person only
+    complaint_target_days: float = 15.0  # response-time target for complaints and requests
+
+
+@dataclass(frozen=True, slots=True)
+class SecuritySpec:
+    """Data holders' breach rates, security investment and stability (see govsim.model.security)."""
+
+    level: str = "basic"
+    department_breaches_per_year: float = 0.05
+    exchange_breaches_per_year: float = 0.2
+    platform_breaches_per_year: float = 0.2
+    investment_per_holder_year: float = 0.0
+    application_loss_prob: float = 0.0
+    resubmit_delay_days: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class ProactiveSpec:
+    """Proactive granting (免申即享), automated checks and their errors, awareness (take-up)."""
+
+    enabled: bool = False
+    automated_checks: bool = False
+    false_negative: float = 0.03
+    false_positive: float = 0.01
+    appeal_delay_days: float = 5.0
+    appeal_review_days: float = 5.0
+    wrong_grant_cost: float = 1500.0
+    confirm_prob: float = 0.3
+    confirm_days: float = 3.0
+    awareness_base: float = 1.0
+    awareness_literacy: float = 0.0
+    awareness_elderly: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +329,8 @@ class Scenario:
     platform: PlatformSpec = PlatformSpec()
     interventions: InterventionSpec = InterventionSpec()
     costs: CostSpec = CostSpec()
+    security: SecuritySpec = SecuritySpec()
+    proactive: ProactiveSpec = ProactiveSpec()
 
     def to_dict(self) -> dict[str, Any]:
         """A plain, JSON-able dict of every value (for hashing and manifests)."""

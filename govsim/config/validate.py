@@ -27,8 +27,10 @@ from govsim.config.scenario import (
     Level,
     PlatformSpec,
     PopulationSpec,
+    ProactiveSpec,
     RunSpec,
     Scenario,
+    SecuritySpec,
     StepSpec,
 )
 from govsim.config.villages import read_villages
@@ -66,6 +68,8 @@ def build_scenario(cfg: Mapping[str, Any]) -> Scenario:
         interventions=(_interventions(root.child("interventions"), band_names)
                        if "interventions" in cfg else InterventionSpec()),
         costs=_costs(root.child("costs")) if "costs" in cfg else CostSpec(),
+        security=_security(root.child("security")) if "security" in cfg else SecuritySpec(),
+        proactive=_proactive(root.child("proactive")) if "proactive" in cfg else ProactiveSpec(),
     )
     root.done()
     return scenario
@@ -382,6 +386,41 @@ def _platform(r: Reader) -> PlatformSpec:
         app_setup_min=r.number("app_setup_min", 0.0, 10_000.0),
         app_not_found_prob=r.probability("app_not_found_prob"),
         capacity_per_hour=r.number("capacity_per_hour", 0.0, 1e9, lo_open=True),
+        two_way=r.flag("two_way", default=True),
+        complaint_target_days=r.number("complaint_target_days", 0.0, 3650.0, lo_open=True, default=15.0),
+    )
+    r.done()
+    return spec
+
+
+def _security(r: Reader) -> SecuritySpec:
+    spec = SecuritySpec(
+        level=r.text("level"),
+        department_breaches_per_year=r.number("department_breaches_per_year", 0.0, 1000.0),
+        exchange_breaches_per_year=r.number("exchange_breaches_per_year", 0.0, 1000.0),
+        platform_breaches_per_year=r.number("platform_breaches_per_year", 0.0, 1000.0),
+        investment_per_holder_year=r.number("investment_per_holder_year", 0.0, 1e12),
+        application_loss_prob=r.probability("application_loss_prob"),
+        resubmit_delay_days=r.number("resubmit_delay_days", 0.0, 3650.0),
+    )
+    r.done()
+    return spec
+
+
+def _proactive(r: Reader) -> ProactiveSpec:
+    spec = ProactiveSpec(
+        enabled=r.flag("enabled"),
+        automated_checks=r.flag("automated_checks"),
+        false_negative=r.probability("false_negative"),
+        false_positive=r.probability("false_positive"),
+        appeal_delay_days=r.number("appeal_delay_days", 0.0, 3650.0),
+        appeal_review_days=r.number("appeal_review_days", 0.0, 3650.0),
+        wrong_grant_cost=r.number("wrong_grant_cost", 0.0, 1e9),
+        confirm_prob=r.probability("confirm_prob"),
+        confirm_days=r.number("confirm_days", 0.0, 3650.0),
+        awareness_base=r.probability("awareness_base"),
+        awareness_literacy=r.number("awareness_literacy", -1.0, 1.0),
+        awareness_elderly=r.probability("awareness_elderly"),
     )
     r.done()
     return spec

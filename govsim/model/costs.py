@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from govsim.model.risk import wrong_grants
+from govsim.model.security import security_costs
+
 if TYPE_CHECKING:
     from govsim.config.scenario import Scenario
     from govsim.model.world import World
@@ -39,6 +42,7 @@ def gov_costs(w: World, original: Scenario, req: pd.DataFrame) -> dict[str, floa
         + proxies * c.proxy_stipend_per_year * years
         + (iv.unify_cost if iv.unify_apps and original.platform.apps > 1 else 0.0),
     }
+    out.update(security_costs(w, wrong_grants(w)))   # security investment, wrong grants (0 by default)
     out["gov_cost"] = sum(out.values())
     return out
 

@@ -15,6 +15,7 @@ from govsim.model.offices import Offices, build_offices
 from govsim.model.online import ChannelModel
 from govsim.model.plans import ItemPlan, build_plans
 from govsim.model.population import Population, build_population
+from govsim.model.proactive import RiskModel
 from govsim.model.records import Records
 from govsim.model.sampler import Sampler
 from govsim.model.streams import Streams
@@ -38,6 +39,8 @@ class World:
         self.plans: list[list[ItemPlan]] = build_plans(scenario, self.offices, self.pop.villages)
         self.chan = ChannelModel(self)   # channels, training, coverage (before literacy is read below)
         self.request_process = self.chan.request_process()
+        self.risk = RiskModel(self, self.request_process)   # take-up, 免申即享, appeals, lost applications
+        self.request_process = self.risk.request_process()
         self.draws = Draws(self.streams, len(self.needs))
         self.rec = Records(len(self.needs))
         self.home_at: dict[int, float] = {}   # when a villager on a trip is back home, by request
