@@ -1,0 +1,80 @@
+"""Regenerate the reference results of the shipped experiments: one command for all.
+
+    python -m govsim.experiment.reproduce                      # all, full size, 2 workers
+    python -m govsim.experiment.reproduce e1_data_sharing --size smoke
+
+Each experiment runs through the same path as ``govsim experiment=<name>``
+(stored runs in ``--store``, resumable), then its small outputs (summary and
+comparison tables, manifest, figures, report) are copied to
+``<results>/<name>/`` and ``<results>/index.html`` links every report.
+Per-request Parquet files stay in the store (not in ``results/``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+import time
+from importlib import resources
+from pathlib import Path
+
+from govsim.experiment.cli import run_experiment_cli
+from govsim.report import build_index
+
+__all__ = ["SMALL_OUTPUTS", "main", "shipped_experiments"]
+
+SMALL_OUTPUTS = ("summary.csv", "comparison.csv", "manifest.json", "report.html", "report.json",
+                 "sensitivity.csv")
+
+
+def shipped_experiments() -> list[str]:
+    """Names of the shipped experiments e1..e9 (not the example)."""
+    files = resources.files("govsim.experiment_specs").iterdir()
+    return sorted(p.name.removesuffix(".yaml") for p in files
+                  if re.fullmatch(r"e\d+_\w+\.yaml", p.name))
+
+
+def _copy_small(src: Path, dst: Path) -> None:
+    if dst.exists():
+        shutil.rmtree(dst)
+    dst.mkdir(parents=True)
+    for name in SMALL_OUTPUTS:
+        if (src / name).is_file():
+            shutil.copy2(src / name, dst / name)
+    if (src / "figures").is_dir():
+        shutil.copytree(src / "figures", dst / "figures")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the named (default: all) shipped experiments and refresh ``results/``."""
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", help="experiments to run (default: all shipped)")
+    parser.add_argument("--size", default="full", choices=("full", "smoke"))
+    parser.add_argument("--executor", default="processes", choices=("serial", "processes", "dask"))
+    parser.add_argument("--store", default="runs", help="where the stored runs go (default: runs)")
+    parser.add_argument("--results", default="results", help="reference results folder")
+    args = parser.parse_args(argv)
+    names = args.names or shipped_experiments()
+    unknown = sorted(set(names) - set(shipped_experiments()))
+    if unknown:
+        print(f"govsim: error: experiments = {unknown}: must be among {shipped_experiments()}",
+              file=sys.stderr)
+        return 2
+    for name in names:
+        t0 = time.perf_counter()
+        out = Path(args.store) / name
+        code = run_experiment_cli([f"experiment={name}", f"experiment.size={args.size}",
+                                   f"executor={args.executor}", f"out={out}", "--quiet"])
+        if code != 0:
+            return code
+        _copy_small(out, Path(args.results) / name)
+        print(f"{name}: {time.perf_counter() - t0:.0f} s", flush=True)
+    print(f"index: {build_index(args.results)}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
