@@ -6,6 +6,7 @@ import os
 import time
 from pathlib import Path
 
+import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
 from govsim.experiment.store import RunStore
@@ -22,6 +23,9 @@ def write_run_dir(out: str | os.PathLike[str], cfg: DictConfig, result: RunResul
     store.write_frame("kpis.csv", result.kpis.rename_axis("kpi").reset_index())
     store.write_frame("timeseries.parquet", result.timeseries)
     store.write_frame("utilisation.csv", result.utilisation)
+    breaches = result.extra.get("breaches")
+    if isinstance(breaches, pd.DataFrame):
+        store.write_frame("breaches.csv", breaches)   # one row per data breach (holder, day, records)
     for by in ("item", "age_band"):
         store.write_frame(f"kpis_by_{by}.csv", result.by(by).reset_index())
     keys = [str(k) for k in cfg if k != "hydra"]

@@ -136,3 +136,15 @@ def test_complaint_kpis_are_reported():
 def test_bad_risk_settings_are_rejected(override: str):
     with pytest.raises(ScenarioError):
         govsim.load_scenario([override])
+
+
+def test_hotline_takes_complaints_without_trips_unless_two_way_is_off():
+    on = _run(["platform.hotline_share=0.5", "run.horizon_days=180"])
+    off = _run(["platform.hotline_share=0.5", "platform.two_way=false", "run.horizon_days=180"])
+    c_on = on.requests[on.requests["item"] == "complaint"]
+    c_off = off.requests[off.requests["item"] == "complaint"]
+    assert len(c_on) > 50
+    assert 0.3 < c_on["hotline"].mean() < 0.7              # binomial, n > 50: 0.5 +- 0.2 (over 3 sd)
+    assert (c_on.loc[c_on["hotline"], "trips"] == 0).all()
+    assert not c_off["hotline"].any()
+    assert on.kpis["complaint_trips_mean"] < off.kpis["complaint_trips_mean"]

@@ -227,6 +227,7 @@ class PlatformSpec:
     capacity_per_hour: float = 200.0
     two_way: bool = True                 # complaints and requests (诉求) online too; false: in person only
     complaint_target_days: float = 15.0  # response-time target for complaints and requests
+    hotline_share: float = 0.0           # share of complaints made by telephone hotline when two_way
 
 
 @dataclass(frozen=True, slots=True)

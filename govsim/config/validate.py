@@ -388,6 +388,7 @@ def _platform(r: Reader) -> PlatformSpec:
         capacity_per_hour=r.number("capacity_per_hour", 0.0, 1e9, lo_open=True),
         two_way=r.flag("two_way", default=True),
         complaint_target_days=r.number("complaint_target_days", 0.0, 3650.0, lo_open=True, default=15.0),
+        hotline_share=r.probability("hotline_share", default=0.0),
     )
     r.done()
     return spec

@@ -22,10 +22,13 @@ The request process of the channels (govsim.model.online / journey) is wrapped:
   ``resubmit_delay_days``, resubmits (a trip to the intake counter if the
   application was made in person) and the back office works it again;
 * with ``platform.two_way`` false, complaints and requests (the item
-  ``complaint``) can only be made in person at a counter.
+  ``complaint``) can only be made in person at a counter; with it true, a
+  share ``platform.hotline_share`` of them are made by telephone (no trip,
+  the back office of the item's workflow works the case), the rest through
+  the channels offered (online, village proxy, counter).
 
 Random numbers are per-request draws (purposes ``aware``, ``auto_check``,
-``confirm``, ``loss``), so scenarios with the same seed see the same fates.
+``confirm``, ``loss``, ``hotline``), so scenarios with the same seed see the same fates.
 """
 
 from __future__ import annotations
@@ -66,6 +69,8 @@ class RiskModel:
         self.checked = [auto_checked(pr, it, sc.documents, on_ex) for it in sc.items]
         self.in_person = [it.key == COMPLAINT and w.chan.active and not sc.platform.two_way
                           for it in sc.items]
+        self.hotline_share = sc.platform.hotline_share if sc.platform.two_way else 0.0
+        self.hotline_item = [it.key == COMPLAINT and self.hotline_share > 0 for it in sc.items]
         pop = w.pop
         self.p_aware = awareness(pr, pop.literacy, pop.band_elderly[pop.band]).tolist()
         self.fn = pr.false_negative
@@ -78,7 +83,9 @@ class RiskModel:
         self.resubmissions = [0] * n
         self.wrong_grants: float | None = None   # drawn once, after the run (govsim.model.risk)
         unaware = any(self.benefit) and min(self.p_aware, default=1.0) < 1.0
-        self.active = any(self.grant) or any(self.checked) or any(self.in_person) or self.loss > 0 or unaware
+        self.hotline = [False] * n
+        self.active = (any(self.grant) or any(self.checked) or any(self.in_person) or any(self.hotline_item)
+                       or self.loss > 0 or unaware)
         self._groups: dict[tuple[int, int], tuple[tuple[Stage, ...], ...]] = {}
 
     def request_process(self) -> Callable[[World, int], Proc]:
@@ -105,6 +112,7 @@ class RiskModel:
             "wrong_denial": np.asarray(self.wrong_denial, dtype=bool),
             "appeal_days": np.asarray(self.appeal_min, dtype=float) / DAY,
             "resubmissions": np.asarray(self.resubmissions, dtype=np.int32),
+            "hotline": np.asarray(self.hotline, dtype=bool),
         }
 
 
@@ -129,6 +137,9 @@ def _request(w: World, i: int) -> Proc:
         return
     if not aware:
         _never_applied(w, i)
+        return
+    if rm.hotline_item[k] and w.draws.uni("hotline", i, 0) < rm.hotline_share:
+        yield from _hotline(w, i, k)       # by telephone: no trip, the back office works the case
         return
     if rm.in_person[k]:
         yield from request(w, i)           # two_way false: complaints in person only
@@ -162,6 +173,17 @@ def _granted(w: World, i: int, k: int) -> Proc:
     ok = yield from run_stages(w, i, rm.groups(k, v))
     if ok and pr.confirm_prob > 0 and w.draws.uni("confirm", i, 0) < pr.confirm_prob:
         yield env.timeout(pr.confirm_days * DAY)
+    rec.outcome[i] = COMPLETED if ok else ABANDONED
+    rec.t_end[i] = env.now
+
+
+def _hotline(w: World, i: int, k: int) -> Proc:
+    """A complaint or request made by telephone: routed to the back office, no trip."""
+    rm, env, rec = w.risk, w.env, w.rec
+    rm.hotline[i] = True
+    if w.react_max > 0:
+        yield env.timeout(w.draws.uni("react", i, 0) * w.react_max)
+    ok = yield from run_stages(w, i, rm.groups(k, w.need_village[i]))
     rec.outcome[i] = COMPLETED if ok else ABANDONED
     rec.t_end[i] = env.now
 

@@ -27,7 +27,7 @@ RISK_KPI_DESCRIPTIONS: dict[str, str] = {
     "resubmissions_mean": "mean resubmissions per request after a lost application",
     "wrong_denials": "eligible cases wrongly denied (or missed) by automated checks",
     "wrong_grants": "benefits wrongly granted to ineligible villagers by automated checks",
-    "appeal_days_mean": "mean extra days from a wrong denial to the decision (0 if none)",
+    "appeal_days_mean": "mean extra days from a wrong denial to the decision, appealed cases (0 if none)",
     "take_up_rate": "share of eligible benefit needs (items marked proactive) granted by the horizon",
     "take_up_rate_60plus": "take_up_rate among villagers aged 60+",
     "proactive_share": "share of benefit needs granted proactively (免申即享)",
@@ -84,6 +84,7 @@ def risk_kpis(w: World, req: pd.DataFrame, grants: float) -> tuple[dict[str, flo
     elderly = req["elderly"].to_numpy(dtype=bool)
     benefit = req["item"].isin([it.key for it in sc.items if it.proactive]).to_numpy()
     denied = req["wrong_denial"].to_numpy(dtype=bool)
+    appeal = req["appeal_days"].to_numpy(dtype=float)[denied]   # 0: missed and never applied
     complaint = (req["item"] == COMPLAINT).to_numpy()
     days = req["turnaround_days"].to_numpy(dtype=float)
     within = done & (days <= sc.platform.complaint_target_days)
@@ -94,7 +95,7 @@ def risk_kpis(w: World, req: pd.DataFrame, grants: float) -> tuple[dict[str, flo
         "resubmissions_mean": _mean(req["resubmissions"]),
         "wrong_denials": float(denied.sum()),
         "wrong_grants": grants,
-        "appeal_days_mean": float(req["appeal_days"][denied].mean()) if denied.any() else 0.0,
+        "appeal_days_mean": float(appeal[appeal > 0].mean()) if (appeal > 0).any() else 0.0,
         "take_up_rate": _mean(done[benefit]),
         "take_up_rate_60plus": _mean(done[benefit & elderly]),
         "proactive_share": _mean(req["granted_proactively"].to_numpy(dtype=bool)[benefit]),
