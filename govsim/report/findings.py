@@ -18,7 +18,7 @@ import pandas as pd
 
 from govsim.experiment.compare import fmt, sentence
 
-__all__ = ["Finding", "parse_hints", "select_findings"]
+__all__ = ["Finding", "parse_hints", "select_findings", "sensitivity_findings"]
 
 MAX_FINDINGS = 5
 
@@ -122,3 +122,23 @@ def select_findings(comparison: pd.DataFrame, baseline: str, hints: Any = None,
             depth += 1
     return [Finding(_text(r, baseline), str(r["kpi"]), str(r["scenario"]), _conclusive(r))
             for r in chosen[:max_n]]
+
+
+def sensitivity_findings(table: pd.DataFrame) -> list[Finding]:
+    """One finding per output KPI of a Morris screening: the input that moves it most.
+
+    ``table`` has the columns of ``sensitivity.csv`` (input, kpi, mu_star, mu_star_conf).
+    """
+    out = []
+    for kpi, g in table.groupby("kpi", sort=False):
+        g = g.sort_values("mu_star", ascending=False)
+        top = g.iloc[0]
+        text = (f"{kpi}: {top['input']} matters most (mu* = {fmt(float(top['mu_star']))}, "
+                f"95% CI half-width {fmt(float(top['mu_star_conf']))})")
+        if len(g) > 1 and float(g.iloc[1]["mu_star"]) > 0:
+            nxt = g.iloc[1]
+            ratio = float(top["mu_star"]) / float(nxt["mu_star"])
+            text += f", {ratio:.1f} times the next input, {nxt['input']} (mu* = {fmt(float(nxt['mu_star']))})"
+        conclusive = float(top["mu_star"]) - float(top["mu_star_conf"]) > 0
+        out.append(Finding(text + ".", str(kpi), str(top["input"]), conclusive))
+    return out[:MAX_FINDINGS]

@@ -20,7 +20,7 @@ import pandas as pd
 from govsim.experiment.compare import fmt
 from govsim.report.data import StoredExperiment, load_experiment
 from govsim.report.figures import Figure, build_figures, kpi_axis
-from govsim.report.findings import Finding, select_findings
+from govsim.report.findings import Finding, select_findings, sensitivity_findings
 
 __all__ = ["CSS", "build_report", "data_uri", "render_report"]
 
@@ -260,7 +260,11 @@ def build_report(out_dir: str | Path, figures: Sequence[Any] | None = None,
     declared = figures if figures is not None else exp.spec.get("figures")
     hints = findings if findings is not None else exp.spec.get("findings")
     figs = build_figures(exp, exp.out_dir / "figures", declared)
-    found = select_findings(exp.comparison, exp.baseline, hints, exp.kpis)
+    screening = exp.out_dir / "sensitivity.csv"
+    if screening.is_file():   # a Morris screening: findings are about inputs, not scenarios
+        found = sensitivity_findings(pd.read_csv(screening))
+    else:
+        found = select_findings(exp.comparison, exp.baseline, hints, exp.kpis)
     path = exp.out_dir / "report.html"
     tmp = path.with_name("report.html.tmp")
     tmp.write_text(render_report(exp, figs, found), encoding="utf-8")

@@ -1,0 +1,19 @@
+"""Findings of a Morris screening name the most influential input, computed from the table."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from govsim.report.findings import sensitivity_findings
+
+
+def _table(a: float, b: float) -> pd.DataFrame:
+    return pd.DataFrame({"input": ["demand", "staff"], "kpi": ["trips_mean"] * 2,
+                         "mu_star": [a, b], "mu_star_conf": [0.01, 0.01]})
+
+
+def test_the_top_input_and_ratio_come_from_the_numbers():
+    (f,) = sensitivity_findings(_table(0.4, 0.1))
+    assert f.text.startswith("trips_mean: demand matters most") and "4.0 times" in f.text
+    (g,) = sensitivity_findings(_table(0.1, 0.4))
+    assert g.text.startswith("trips_mean: staff matters most") and g.scenario == "staff"
