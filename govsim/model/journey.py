@@ -72,8 +72,12 @@ def run_stages(w: World, i: int, groups: tuple[tuple[Stage, ...], ...]) -> Proc:
 
 
 def visits(w: World, i: int, todo: list[Task]) -> Proc:
-    """Trips for counter tasks that cannot be turned away (certificates, identity, pickup)."""
-    return (yield from _visits(w, i, todo, None))
+    """Trips for counter tasks that cannot be turned away (certificates, identity, pickup).
+
+    Returns the trip generator itself rather than wrapping it, which would add a
+    generator frame to every resume of the request.
+    """
+    return _visits(w, i, todo, None)
 
 
 class _Intake:
