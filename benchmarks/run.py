@@ -470,7 +470,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.reps = 1 if args.quick else 5
     if args.county_reps is None:
         args.county_reps = 1 if args.quick else min(args.reps, 3)
-    args.exp_reps = 1 if args.quick else min(args.reps, 2)
+    args.exp_reps = 1 if args.quick else min(args.reps, 3)
     args.customers = 20_000 if args.quick else 200_000
     args.horizon_days = 30.0 if args.quick else 365.0
     args.scaling = SCALING_RESIDENTS[:3] if args.quick else SCALING_RESIDENTS

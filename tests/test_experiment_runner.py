@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from test_experiment_fakes import fake_load, fake_simulate, fake_spec
 from govsim.errors import ScenarioError
 from govsim.experiment import cli as exp_cli
 from govsim.experiment import (
+    executors,
     load_spec,
     merge_overrides,
     replication_seed,
@@ -123,6 +125,26 @@ def test_processes_match_serial(tmp_path: Path) -> None:
     b = run(fake_spec(), tmp_path / "p", executor="processes", workers=2)
     pd.testing.assert_frame_equal(a.summary, b.summary)
     pd.testing.assert_frame_equal(a.comparison, b.comparison)
+
+
+def test_processes_match_serial_from_a_threaded_parent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parent with a live thread must not fork: workers come from the fork server."""
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    try:
+        assert executors._worker_context().get_start_method() != "fork"
+        b = run(fake_spec(), tmp_path / "p", executor="processes", workers=2)
+    finally:
+        stop.set()
+        thread.join()
+    a = run(fake_spec(), tmp_path / "s")
+    pd.testing.assert_frame_equal(a.summary, b.summary)
+    if sys.platform.startswith("linux"):  # a single-threaded parent forks its workers
+        monkeypatch.setattr(threading, "active_count", lambda: 1)
+        assert executors._worker_context().get_start_method() == "fork"
 
 
 def test_sequential_rule_adds_replications_up_to_cap(tmp_path: Path) -> None:

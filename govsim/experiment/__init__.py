@@ -2,20 +2,48 @@
 
 Main entry point: :func:`run_experiment`. Experiments are declared in YAML under
 ``experiments/`` (package ``govsim.experiment_specs``); see :mod:`govsim.experiment.spec`.
+Public names are imported on first use (PEP 562): a worker that imports only
+:mod:`govsim.experiment.tasks` does not load SciPy or Hydra.
 """
 
-from govsim.experiment.compare import comparison_table, format_comparison, sentence
-from govsim.experiment.runner import ExperimentResult, merge_overrides, run_experiment
-from govsim.experiment.seeds import replication_seed
-from govsim.experiment.spec import ExperimentSpec, ScenarioSpec, list_experiments, load_spec
-from govsim.experiment.stats import (
-    InconclusiveWarning,
-    describe,
-    holm,
-    paired_differences,
-    replications_for_precision,
-    t_interval,
-)
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from govsim.experiment.compare import comparison_table, format_comparison, sentence
+    from govsim.experiment.runner import ExperimentResult, merge_overrides, run_experiment
+    from govsim.experiment.seeds import replication_seed
+    from govsim.experiment.spec import ExperimentSpec, ScenarioSpec, list_experiments, load_spec
+    from govsim.experiment.stats import (
+        InconclusiveWarning,
+        describe,
+        holm,
+        paired_differences,
+        replications_for_precision,
+        t_interval,
+    )
+
+_LAZY = {
+    "ExperimentResult": "runner",
+    "ExperimentSpec": "spec",
+    "InconclusiveWarning": "stats",
+    "ScenarioSpec": "spec",
+    "comparison_table": "compare",
+    "describe": "stats",
+    "format_comparison": "compare",
+    "holm": "stats",
+    "list_experiments": "spec",
+    "load_spec": "spec",
+    "merge_overrides": "runner",
+    "paired_differences": "stats",
+    "replication_seed": "seeds",
+    "replications_for_precision": "stats",
+    "run_experiment": "runner",
+    "sentence": "compare",
+    "t_interval": "stats",
+}
 
 __all__ = [
     "ExperimentResult",
@@ -36,3 +64,17 @@ __all__ = [
     "sentence",
     "t_interval",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its submodule on first access."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'govsim.experiment' has no attribute {name!r}")
+    value = getattr(import_module(f"govsim.experiment.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

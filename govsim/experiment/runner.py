@@ -6,9 +6,11 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -124,9 +126,11 @@ def _seed(spec: ExperimentSpec, p: _Planned, r: int) -> int:
     return replication_seed(spec.base_seed, r, None if spec.crn else p.index)
 
 
-def _bar(total: int, progress: bool, desc: str) -> tqdm[Any]:
-    on = progress and sys.stderr.isatty() and total > 0
-    return tqdm(total=total, desc=desc, unit="run", disable=not on, file=sys.stderr)
+def _bar(total: int, progress: bool, desc: str) -> AbstractContextManager[Any]:
+    """A tqdm bar on a terminal; otherwise a stand-in (tqdm would still start a thread)."""
+    if progress and sys.stderr.isatty() and total > 0:
+        return tqdm(total=total, desc=desc, unit="run", file=sys.stderr)
+    return nullcontext(SimpleNamespace(update=lambda n=1: None))
 
 
 class _Engine:
