@@ -19,19 +19,49 @@ from govsim.model.records import ABANDONED, COMPLETED
 if TYPE_CHECKING:
     from govsim.model.world import World
 
-__all__ = ["dispatcher", "offline_path", "request", "run_stages", "visits"]
+__all__ = ["Dispatcher", "offline_path", "request", "run_stages", "visits"]
 
 Proc = Generator[Any, Any, Any]
 
 
-def dispatcher(w: World) -> Proc:
-    """Start one request process at each need's time (needs are pre-generated, sorted)."""
-    env = w.env
-    start = w.request_process
-    for i, t in enumerate(w.need_times):
-        if t > env.now:
-            yield env.timeout(t - env.now)
+class Dispatcher:
+    """Start one request process at each need's time (needs are pre-generated, sorted).
+
+    A chain of timeouts whose callback starts the requests that are due, rather than
+    a generator process: the same events at the same times, without a generator
+    resume per request (about 5 % of an M/M/c run).
+    """
+
+    __slots__ = ("_next", "_w")
+
+    def __init__(self, w: World) -> None:
+        self._w = w
+        self._next = 0
+
+    def start(self) -> None:
+        """Schedule the first need (or start it now if it is due)."""
+        w = self._w
+        if not w.need_times:
+            return
+        if w.need_times[0] > w.env.now:
+            w.env.timeout(w.need_times[0] - w.env.now).callbacks.append(self._release)
+        else:
+            self._release(None)
+
+    def _release(self, _event: object) -> None:
+        """Start the request this timeout was set for, then every other one now due."""
+        w = self._w
+        env, times, start = w.env, w.need_times, w.request_process
+        i = self._next
         env.process(start(w, i))
+        i += 1
+        n = len(times)
+        while i < n and not times[i] > env.now:
+            env.process(start(w, i))
+            i += 1
+        self._next = i
+        if i < n:
+            env.timeout(times[i] - env.now).callbacks.append(self._release)
 
 
 def request(w: World, i: int) -> Proc:

@@ -10,7 +10,7 @@ from govsim.model.calendar import DAY, WorkCalendar
 from govsim.model.demand import Needs, generate_needs
 from govsim.model.draws import Draws
 from govsim.model.interventions import apply_structural
-from govsim.model.journey import dispatcher
+from govsim.model.journey import Dispatcher
 from govsim.model.offices import Offices, build_offices
 from govsim.model.online import ChannelModel
 from govsim.model.plans import ItemPlan, build_plans
@@ -73,7 +73,7 @@ class World:
 
     def start(self) -> None:
         """Start the demand dispatcher and the sampler."""
-        self.env.process(dispatcher(self))
+        Dispatcher(self).start()
         self.env.process(self.sampler.process())
         self.chan.start()
 
