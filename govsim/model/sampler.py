@@ -30,8 +30,10 @@ class Sampler:
         for b in world.offices.backoffices:
             backs[b.dept].append(b)
         self.groups = sorted(set(counters) | set(backs))
-        self.counters = [counters.get(g, []) for g in self.groups]
-        self.backs = [backs.get(g, []) for g in self.groups]
+        # Per group: the counters' window resources and the back offices (a county has
+        # about 500 of each, read at every sample).
+        self._windows = [[c.windows for c in counters.get(g, [])] for g in self.groups]
+        self._backs = [backs.get(g, []) for g in self.groups]
         self.rows: list[tuple[float, int, int, int, int]] = []
 
     def process(self) -> Generator[Any, Any, None]:
@@ -39,12 +41,16 @@ class Sampler:
         env = self.world.env
         interval = self.world.scenario.run.sample_interval_min
         rows = self.rows
+        groups = list(enumerate(zip(self._windows, self._backs, strict=True)))
         while True:
             t = env.now / DAY
-            for g, (cs, bs) in enumerate(zip(self.counters, self.backs, strict=True)):
-                queue = sum(len(c.windows.queue) for c in cs)
-                busy = sum(c.windows.count for c in cs)
-                backlog = sum(b.backlog for b in bs)
+            for g, (ws, bs) in groups:
+                queue = busy = backlog = 0
+                for w in ws:
+                    queue += len(w.queue)
+                    busy += len(w.users)      # Resource.count, without the property call
+                for b in bs:
+                    backlog += b.backlog
                 rows.append((t, g, queue, busy, backlog))
             yield env.timeout(interval)
 
