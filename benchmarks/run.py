@@ -171,15 +171,17 @@ def scaling_overrides(residents: int) -> list[str]:
 
 
 def section_scaling(args: argparse.Namespace) -> list[dict[str, Any]]:
-    out = []
-    for residents in args.scaling:
-        case = {
-            "kind": "govsim",
-            "overrides": [*scaling_overrides(residents), *_year_overrides(args)],
-        }
-        res = repeat(f"scaling, {residents:,} residents", case, args.county_reps, args.timeout)
+    """Every size once per round (interleaved), so that drifting load hits all sizes alike."""
+    cases = [
+        (
+            f"scaling, {residents:,} residents",
+            {"kind": "govsim", "overrides": [*scaling_overrides(residents), *_year_overrides(args)]},
+        )
+        for residents in args.scaling
+    ]
+    out = interleaved(cases, args.county_reps, args.timeout)
+    for res, residents in zip(out, args.scaling, strict=True):
         res["residents"] = residents
-        out.append(res)
     return out
 
 

@@ -33,7 +33,7 @@ class Draws:
             m = self._exp.get(purpose)
             if m is None:
                 m = self._exp[purpose] = self._matrix(purpose, exponential=True)
-            return float(m[i, k])
+            return m.item(i, k)  # a Python float, without a numpy scalar in between
         return float(self._streams.get(f"draws.{purpose}.spill").standard_exponential())
 
     def uni(self, purpose: str, i: int, k: int) -> float:
@@ -42,7 +42,7 @@ class Draws:
             m = self._uni.get(purpose)
             if m is None:
                 m = self._uni[purpose] = self._matrix(purpose, exponential=False)
-            return float(m[i, k])
+            return m.item(i, k)  # a Python float, without a numpy scalar in between
         return float(self._streams.get(f"draws.{purpose}.spill").random())
 
     def _matrix(self, purpose: str, exponential: bool) -> np.ndarray:
