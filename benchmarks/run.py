@@ -262,7 +262,9 @@ def evaluate_targets(results: dict[str, list[dict[str, Any]]], quick: bool) -> l
         per = [r["s_per_item_median"] for r in results["scaling"] if _ok(r)]
         if len(per) == len(results["scaling"]) and len(per) >= 2:
             ratio = max(per) / min(per)
-            add("time per request flat within 25% (max/min)", f"{ratio:.2f}", ratio <= 1.25)
+            span = " to ".join(f"{x * 1e6:.0f}" for x in per)
+            add("time per request flat within 25% (max/min)", f"{ratio:.2f}", ratio <= 1.25,
+                f"µs per request, 10k to 400k: {span}")
         else:
             add("time per request flat within 25% (max/min)", "not available", None)
     if "experiment" in results:
@@ -422,7 +424,8 @@ def render(report: dict[str, Any]) -> str:
         f"reps={report['args']['reps']}, county reps={report['args']['county_reps']})",
         f"govsim at {m['git']}; {m['nproc']} CPUs, {m['cpu']}, {m['ram_gib']} GiB RAM",
         f"Versions: {vers}",
-        f"1-min load average before each case: {load_s} (over 0.5: another job shared the CPUs)",
+        f"1-min load average before each case: {load_s} (the harness's previous case keeps it "
+        "near 1; over 1.5: another job shared the CPUs)",
         "",
         "### Measurements (medians over repetitions; each run in a fresh process)",
         "",
