@@ -1,0 +1,80 @@
+"""Does time per request grow with the number of requests in flight, at a fixed county size?
+
+The scaling target (time per request flat from 10k to 400k residents) is not met, while the
+work per request is constant. This probe separates the two: it runs the same county (same
+needs, same SimPy events) twice, once as is and once with every request lingering
+``--linger`` days as a suspended process after its outcome is recorded, which multiplies
+the requests in flight by about eight at 50k residents without adding work per request
+(both variants add one timeout per request). If the lingering run is slower per request,
+the cost comes from the size of the live state (memory hierarchy), not from the model.
+
+    /work/venv/bin/python benchmarks/inflight_probe.py [--residents 50000] [--linger 60] [--reps 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Generator
+from typing import Any
+
+RESIDENTS_PER_TOWNSHIP = 20_000
+
+
+def one_run(residents: int, linger_days: float) -> dict[str, float]:
+    """Run one county year in this process; time only the event loop."""
+    import govsim
+    from govsim.model.calendar import DAY
+    from govsim.model.world import World
+    from govsim.run import _run
+
+    townships = max(1, math.ceil(residents / RESIDENTS_PER_TOWNSHIP))
+    scenario = govsim.load_scenario([
+        "population=county", f"population.townships={townships}",
+        f"population.residents_per_township={round(residents / townships)}"])
+    world = World(scenario, 1)
+    base = world.request_process
+
+    def lingering(w: World, i: int) -> Generator[Any, Any, Any]:
+        yield from base(w, i)
+        yield w.env.timeout(linger_days * DAY)
+
+    world.request_process = lingering
+    t0 = time.perf_counter()
+    _run(world, False)
+    wall = time.perf_counter() - t0
+    n = len(world.need_times)
+    return {"us_per_request": wall / n * 1e6, "pending_at_end": len(world.env._queue)}
+
+
+def main() -> None:
+    """Run both variants interleaved, each in a fresh interpreter, and print medians."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--residents", type=int, default=50_000)
+    ap.add_argument("--linger", type=float, default=60.0, help="days each request lingers")
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--child", nargs=2, type=float, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(one_run(int(args.child[0]), args.child[1])))
+        return
+    runs: dict[float, list[dict[str, float]]] = {0.0: [], args.linger: []}
+    for _ in range(args.reps):
+        for linger in runs:
+            out = subprocess.run([sys.executable, __file__, "--child", str(args.residents), str(linger)],
+                                 check=True, capture_output=True, text=True).stdout
+            runs[linger].append(json.loads(out))
+    for linger, rs in runs.items():
+        us = [r["us_per_request"] for r in rs]
+        print(f"{args.residents:,} residents, linger {linger:g} d: "
+              f"{statistics.median(us):.1f} us/request [{min(us):.1f}-{max(us):.1f}], "
+              f"{rs[0]['pending_at_end']:,.0f} events pending at the end")
+
+
+if __name__ == "__main__":
+    main()
