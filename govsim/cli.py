@@ -95,8 +95,9 @@ def _table(result: object) -> str:
     assert isinstance(result, RunResult)
     lines = [f"KPIs: scenario {result.scenario.name!r}, seed {result.seed}, "
              f"{result.scenario.run.horizon_days:g} days"]
+    width = max((len(str(name)) for name in result.kpis.index), default=0)
     for name, value in result.kpis.items():
-        lines.append(f"  {name:<26} {value:>12.4g}   {KPI_DESCRIPTIONS.get(str(name), '')}")
+        lines.append(f"  {name!s:<{width}} {value:>12.4g}   {KPI_DESCRIPTIONS.get(str(name), '')}")
     return "\n".join(lines)
 
 
