@@ -1,0 +1,48 @@
+"""Run the event loop of one county for a few days: the unit the cache measurements difference.
+
+Prints the residents, the horizon, the requests that arose in it, time per request and the
+events still pending. Under ``valgrind --tool=cachegrind`` run it at two horizons (30 and
+60 days) and take the difference of the counters, so that imports and building the world
+drop out and what is left is the cost of the requests of days 30-60 (see benchmarks/README.md,
+"Time per request").
+
+    /work/venv/bin/python benchmarks/county_loop.py 400000 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import time
+
+RESIDENTS_PER_TOWNSHIP = 20_000
+
+
+def main() -> None:
+    """Build the county (townships of about 20,000, as in the scaling series) and run it."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("residents", type=int)
+    ap.add_argument("days", type=float)
+    args = ap.parse_args()
+
+    import govsim
+    from govsim.model.calendar import DAY
+    from govsim.model.world import World
+    from govsim.run import _run
+
+    townships = max(1, math.ceil(args.residents / RESIDENTS_PER_TOWNSHIP))
+    scenario = govsim.load_scenario([
+        "population=county", f"population.townships={townships}",
+        f"population.residents_per_township={round(args.residents / townships)}",
+        f"run.horizon_days={args.days:g}"])
+    world = World(scenario, 1)
+    t0 = time.perf_counter()
+    _run(world, False)
+    wall = time.perf_counter() - t0
+    n = sum(1 for t in world.need_times if t < args.days * DAY)
+    print(f"{args.residents} residents, {args.days:g} days: {n} requests, "
+          f"{wall / max(n, 1) * 1e6:.1f} us/request, {len(world.env._queue)} events pending")
+
+
+if __name__ == "__main__":
+    main()
