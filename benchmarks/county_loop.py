@@ -12,10 +12,7 @@ drop out and what is left is the cost of the requests of days 30-60 (see benchma
 from __future__ import annotations
 
 import argparse
-import math
 import time
-
-RESIDENTS_PER_TOWNSHIP = 20_000
 
 
 def main() -> None:
@@ -25,16 +22,14 @@ def main() -> None:
     ap.add_argument("days", type=float)
     args = ap.parse_args()
 
+    from run import scaling_overrides  # the scaling series' county of this size
+
     import govsim
     from govsim.model.calendar import DAY
     from govsim.model.world import World
     from govsim.run import _run
 
-    townships = max(1, math.ceil(args.residents / RESIDENTS_PER_TOWNSHIP))
-    scenario = govsim.load_scenario([
-        "population=county", f"population.townships={townships}",
-        f"population.residents_per_township={round(args.residents / townships)}",
-        f"run.horizon_days={args.days:g}"])
+    scenario = govsim.load_scenario([*scaling_overrides(args.residents), f"run.horizon_days={args.days:g}"])
     world = World(scenario, 1)
     t0 = time.perf_counter()
     _run(world, False)

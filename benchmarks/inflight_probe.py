@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import statistics
 import subprocess
 import sys
@@ -23,21 +22,17 @@ import time
 from collections.abc import Generator
 from typing import Any
 
-RESIDENTS_PER_TOWNSHIP = 20_000
-
 
 def one_run(residents: int, linger_days: float) -> dict[str, float]:
     """Run one county year in this process; time only the event loop."""
+    from run import scaling_overrides  # the scaling series' county of this size
+
     import govsim
     from govsim.model.calendar import DAY
     from govsim.model.world import World
     from govsim.run import _run
 
-    townships = max(1, math.ceil(residents / RESIDENTS_PER_TOWNSHIP))
-    scenario = govsim.load_scenario([
-        "population=county", f"population.townships={townships}",
-        f"population.residents_per_township={round(residents / townships)}"])
-    world = World(scenario, 1)
+    world = World(govsim.load_scenario(scaling_overrides(residents)), 1)
     base = world.request_process
 
     def lingering(w: World, i: int) -> Generator[Any, Any, Any]:

@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import mmc_theory
 
@@ -212,7 +212,8 @@ SECTION_FUNCS: dict[str, Callable[[argparse.Namespace], list[dict[str, Any]]]] =
 # ---------------------------------------------------------------------------- targets
 
 
-def _ok(row: dict[str, Any] | None) -> bool:
+def _ok(row: dict[str, Any] | None) -> TypeGuard[dict[str, Any]]:
+    """A measured row without an error."""
     return row is not None and "error" not in row
 
 
@@ -287,7 +288,7 @@ def evaluate_targets(results: dict[str, list[dict[str, Any]]], quick: bool) -> l
 def correctness(results: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """Mean waits of the three M/M/c implementations against Erlang C."""
     theory = mmc_theory.mean_wait(
-        MMC["servers"], MMC["arrivals_per_hour"] / 60.0, MMC["mean_service"]
+        int(MMC["servers"]), MMC["arrivals_per_hour"] / 60.0, MMC["mean_service"]
     )
     rows = []
     for row in results.get("mmc", []):
