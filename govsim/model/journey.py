@@ -66,30 +66,33 @@ class Dispatcher:
 
 def request(w: World, i: int) -> Proc:
     """One request, from the need to its outcome."""
-    env, rec = w.env, w.rec
-    plan: ItemPlan = w.plans[w.need_item[i]][w.need_village[i]]
-    if w.react_max > 0:
-        yield env.timeout(w.draws.uni("react", i, 0) * w.react_max)
-    # offline_path(w, i, plan), written out: one generator frame less on every resume.
-    todo, intake = _intake(w, i, plan)
-    ok = yield from _visits(w, i, todo, intake)
-    if ok:
-        ok = yield from run_stages(w, i, plan.groups)
-    if ok and plan.pickup is not None:
-        ok = yield from _visits(w, i, [plan.pickup], None)
-    rec.outcome[i] = COMPLETED if ok else ABANDONED
-    rec.t_end[i] = env.now
-    w.home_at.pop(i, None)
+    return _offline(w, i, w.plans[w.need_item[i]][w.need_village[i]], whole=True)
 
 
 def offline_path(w: World, i: int, plan: ItemPlan) -> Proc:
     """Apply at the counter, the back-office stages and the pickup; False if given up."""
+    return _offline(w, i, plan, whole=False)
+
+
+def _offline(w: World, i: int, plan: ItemPlan, whole: bool) -> Proc:
+    """The offline steps; a ``whole`` request also reacts first and records its outcome.
+
+    ``request`` and ``offline_path`` return this generator itself rather than
+    wrapping it, which would add a generator frame to every resume.
+    """
+    env, rec = w.env, w.rec
+    if whole and w.react_max > 0:
+        yield env.timeout(w.draws.uni("react", i, 0) * w.react_max)
     todo, intake = _intake(w, i, plan)
     ok = yield from _visits(w, i, todo, intake)
     if ok:
         ok = yield from run_stages(w, i, plan.groups)
     if ok and plan.pickup is not None:
         ok = yield from _visits(w, i, [plan.pickup], None)
+    if whole:
+        rec.outcome[i] = COMPLETED if ok else ABANDONED
+        rec.t_end[i] = env.now
+        w.home_at.pop(i, None)
     return ok
 
 
