@@ -7,11 +7,16 @@ drop out and what is left is the cost of the requests of days 30-60 (see benchma
 "Time per request").
 
     /work/venv/bin/python benchmarks/county_loop.py 400000 60
+    /work/venv/bin/python benchmarks/county_loop.py 400000 365 --gc off   # collector off
+
+``--gc``: ``raised`` is govsim's own setting for the event loop, ``off`` disables the
+cyclic collector for the run, ``default`` keeps Python's thresholds.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import time
 
 
@@ -20,6 +25,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("residents", type=int)
     ap.add_argument("days", type=float)
+    ap.add_argument("--gc", choices=("raised", "off", "default"), default="raised",
+                    help="the cyclic collector during the run (default: govsim's raised threshold)")
     args = ap.parse_args()
 
     from run import scaling_overrides  # the scaling series' county of this size
@@ -32,10 +39,16 @@ def main() -> None:
     scenario = govsim.load_scenario([*scaling_overrides(args.residents), f"run.horizon_days={args.days:g}"])
     world = World(scenario, 1)
     t0 = time.perf_counter()
-    _run(world, False)
+    if args.gc == "raised":
+        _run(world, False)
+    else:
+        if args.gc == "off":
+            gc.disable()
+        world.run()
+        gc.enable()
     wall = time.perf_counter() - t0
     n = sum(1 for t in world.need_times if t < args.days * DAY)
-    print(f"{args.residents} residents, {args.days:g} days: {n} requests, "
+    print(f"{args.residents} residents, {args.days:g} days, gc {args.gc}: {n} requests, "
           f"{wall / max(n, 1) * 1e6:.1f} us/request, {len(world.env._queue)} events pending")
 
 
