@@ -170,5 +170,7 @@ def test_bad_settings_name_the_key(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match=r"optimise\.trials"):
         optimise(noisy_bowl((0, 0)), LEVERS, [Objective("unmet")], 1.0, 0, tmp_path, seed=1)
     optimise(noisy_bowl((0, 0)), LEVERS, [Objective("unmet")], 100.0, 1, tmp_path, seed=1)
-    with pytest.raises(ScenarioError, match=r"optimise\.objectives"):
+    with pytest.raises(ScenarioError, match=r"optimise\.objectives = .*other objectives"):
         optimise(noisy_bowl((0, 0)), LEVERS, [Objective("unmet", "maximize")], 100.0, 2, tmp_path, seed=1)
+    with pytest.raises(ScenarioError, match=r"optimise\.budget = 50.0: .*other budget"):
+        optimise(noisy_bowl((0, 0)), LEVERS, [Objective("unmet")], 50.0, 2, tmp_path, seed=1)

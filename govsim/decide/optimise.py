@@ -122,12 +122,14 @@ def optimise(
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     storage = _storage(path)
-    done = _completed(storage, study_name, objectives)
+    signature = _signature(levers, objectives, budget)
+    done = _completed(storage, study_name, signature)
     study = optuna.create_study(
         storage=storage, study_name=study_name, load_if_exists=True,
         directions=[optuna.study.StudyDirection[o.direction.upper()] for o in objectives],
         sampler=_sampler(len(objectives), seed + done),
     )
+    study.set_user_attr("signature", signature)
     _requeue_interrupted(study, storage)
     remaining = n_trials - len(study.get_trials(states=(optuna.trial.TrialState.COMPLETE,)))
     if remaining > 0:
@@ -172,18 +174,24 @@ def _storage(path: Path | None) -> Any:
     return storage
 
 
-def _completed(storage: Any, name: str, objectives: Sequence[Objective]) -> int:
-    """Completed trials of an existing study (0 if new); refuses a study with other objectives."""
+def _signature(levers: Sequence[Lever], objectives: Sequence[Objective], budget: float) -> dict[str, Any]:
+    """What a stored study must have been run with to be resumed."""
+    return {"levers": [[lv.name, lv.low, lv.high, lv.integer, lv.unit_cost] for lv in levers],
+            "objectives": [[o.kpi, o.direction] for o in objectives], "budget": budget}
+
+
+def _completed(storage: Any, name: str, signature: dict[str, Any]) -> int:
+    """Completed trials of an existing study (0 if new); refuses a study run with other settings."""
     import optuna
 
     if name not in optuna.study.get_all_study_names(storage):
         return 0
     old = optuna.load_study(study_name=name, storage=storage)
-    wanted = [o.direction for o in objectives]
-    had = [d.name.lower() for d in old.directions]
-    if had != wanted:
-        raise ScenarioError("optimise.objectives", wanted,
-                            f"the stored study {name!r} was run with directions {had}; use a new directory")
+    had = old.user_attrs.get("signature")
+    if had is not None and had != signature:
+        key = next(k for k in signature if had.get(k) != signature[k])
+        raise ScenarioError(f"optimise.{key}", signature[key], f"the stored study {name!r} was run "
+                            f"with other {key}; use a new directory to start afresh")
     return len(old.get_trials(states=(optuna.trial.TrialState.COMPLETE,)))
 
 
@@ -245,7 +253,8 @@ def _table(study: Any, levers: Sequence[Lever], objectives: Sequence[Objective],
         row["feasible"] = t.user_attrs["cost"] <= budget
         row.update({o.kpi: v for o, v in zip(objectives, t.values, strict=True)})
         rows.append(row)
-    table = pd.DataFrame(rows)
+    columns = ["trial", *(lv.name for lv in levers), "cost", "feasible", *(o.kpi for o in objectives)]
+    table = pd.DataFrame(rows, columns=columns)
     feasible = table["feasible"].to_numpy(dtype=bool)
     pareto = np.zeros(len(table), dtype=bool)
     if feasible.any():
