@@ -23,10 +23,10 @@ the best or within ``delta`` of it:
 After the second stage both report Hsu's multiple comparisons with the best
 (MCB), which hold jointly with the selection at level ``P*`` (F. J. Matejcik
 and B. L. Nelson, "Two-stage multiple comparisons with the best for computer
-simulation", Operations Research 43(4):633-640, 1995, for Rinott; Nelson and
-Matejcik 1995 under common random numbers): the candidates whose upper MCB bound is positive are those that cannot
-be separated from the best at ``delta``. Pure functions over arrays and a
-sampling callable; no simulation code here.
+simulation", Operations Research 43(4), 1995, for Rinott; Nelson and Matejcik
+1995 under common random numbers): the candidates whose upper MCB bound is
+positive are those that cannot be separated from the best at ``delta``. Pure
+functions over arrays and a sampling callable; no simulation code here.
 """
 
 from __future__ import annotations
