@@ -15,7 +15,7 @@ the best or within ``delta`` of it:
 * ``"bonferroni"``: the Clark-Yang two-stage Bonferroni procedure as given by
   B. L. Nelson and F. J. Matejcik, "Using common random numbers for
   indifference-zone selection and multiple comparisons in simulation",
-  Management Science 41(12):1935-1945, 1995 (procedure B). Valid under common
+  Management Science 41(12):1935-1945, 1995. Valid under common
   random numbers (the simulation's default): it works on paired differences,
   ``N = max(n0, ceil(t^2 max_{i != j} S_ij^2 / delta^2))`` with
   ``t = t_{1 - (1 - P*)/(k - 1), n0 - 1}``, the same ``N`` for every candidate.
