@@ -38,7 +38,7 @@ def test_rinott_h_is_larger_for_more_candidates_and_smaller_for_more_replication
     assert all(rinott_h(k, n0 + 5, P_STAR) < rinott_h(k, n0, P_STAR) for k in (2, 5, 10))
 
 
-@pytest.mark.parametrize(("k", "n0"), [(2, 10), (4, 10), (10, 10), (3, 20), (10, 20)])
+@pytest.mark.parametrize(("k", "n0"), [(2, 10), (4, 10), (10, 10), (3, 20), (10, 20), (5, 2), (10, 3)])
 def test_rinott_h_gives_p_star_when_its_integral_is_simulated(k: int, n0: int) -> None:
     draws = 400_000
     pcs = _monte_carlo_pcs(rinott_h(k, n0, P_STAR), k, n0, draws, seed=k * 100 + n0)

@@ -83,7 +83,13 @@ def rinott_h(k: int, n0: int, p_star: float) -> float:
     """
     _check_design(k, n0, p_star)
     nu = n0 - 1
-    return float(optimize.brentq(lambda h: _rinott_pcs(h, k, nu) - p_star, 1e-6, 60.0, xtol=1e-10))
+    upper = 8.0
+    while _rinott_pcs(upper, k, nu) < p_star:  # few first-stage replications need a large h
+        upper *= 2.0
+        if upper > 1e6:
+            raise ScenarioError("selection.n0", n0, f"too few first-stage replications for k={k}, "
+                                f"P*={p_star}")
+    return float(optimize.brentq(lambda h: _rinott_pcs(h, k, nu) - p_star, 1e-6, upper, xtol=1e-10))
 
 
 def _check_design(k: int, n0: int, p_star: float) -> None:
