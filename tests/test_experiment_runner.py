@@ -110,7 +110,7 @@ def test_comparison_finds_the_effect(tmp_path: Path) -> None:
     res = run(fake_spec(replications=6), tmp_path)
     row = res.comparison.set_index(["kpi", "scenario"]).loc[("trips_mean", "better")]
     assert row["diff_mean"] == pytest.approx(-0.3) and not row["inconclusive"]
-    assert row["sentence"].startswith("better: 0.3 fewer trips per request than base")
+    assert row["sentence"].startswith("better vs base — Trips per need: 0.30 trips fewer (95% CI")
     assert "Holm p" in res.table()
 
 
