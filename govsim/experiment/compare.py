@@ -63,8 +63,8 @@ def fmt_interval(point: float, low: float, high: float) -> tuple[str, str, str]:
     for d in range(base, base + MAX_EXTRA_DIGITS + 1):
         p, lo, hi = fmt(point, d), fmt(low, d), fmt(high, d)
         if (lo != p or low == point) and (hi != p or high == point):
-            break
-    return p, lo, hi
+            return p, lo, hi
+    return fmt(point, base), fmt(low, base), fmt(high, base)  # ends within rounding noise
 
 
 def kpi_label(name: str, lang: Lang = "en") -> str:
