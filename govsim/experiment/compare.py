@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -189,8 +190,10 @@ def comparison_table(summary: pd.DataFrame, baseline: str,
         "" if b else sentence(str(r["scenario"]), baseline, str(r["kpi"]), float(r["diff_mean"]),
                               float(r["diff_ci_low"]), float(r["diff_ci_high"]), zero=z)
         for b, z, r in zip(is_base, zero, table.to_dict("records"), strict=True)]
-    inconclusive = table["inconclusive"].astype("boolean") & ~pd.array(zero, dtype="boolean")
-    table["inconclusive"] = inconclusive.where(~is_base, pd.NA).astype("boolean")
+    raw = table["inconclusive"].tolist()
+    table["inconclusive"] = pd.array(
+        [pd.NA if b else bool(i) and not z for b, i, z in zip(is_base, raw, zero, strict=True)],
+        dtype="boolean")
     table["label"] = [kpi_label(str(k)) for k in table["kpi"]]
     table["unit"] = [_raw_unit(str(k)) for k in table["kpi"]]
     cols = ["kpi", "label", "unit", "scenario", "baseline", "n", "mean", "sd", "ci_low",
@@ -213,22 +216,22 @@ def _p(p: float) -> str:
     return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
-def _row(r: dict[str, object], baseline: str) -> dict[str, object]:
+def _row(r: Mapping[Hashable, Any], baseline: str) -> dict[str, object]:
     name = str(r["kpi"])
     scale, vunit, dunit = display(name)
     is_base = r["scenario"] == baseline
-    vals = [float(r[c]) * scale for c in ("mean", "ci_low", "ci_high")]  # type: ignore[arg-type]
+    vals = [float(r[c]) * scale for c in ("mean", "ci_low", "ci_high")]
     m, lo, hi = fmt_interval(*vals)
     diff = ""
     if not is_base:
-        d, dlo, dhi = fmt_interval(*(float(r[c]) * scale  # type: ignore[arg-type]
+        d, dlo, dhi = fmt_interval(*(float(r[c]) * scale
                                      for c in ("diff_mean", "diff_ci_low", "diff_ci_high")))
         diff = "0 (by construction)" if r.get("same_by_construction") is True \
             else f"{d} ({dlo} to {dhi})"
     return {"KPI": kpi_label(name), "unit": vunit, "scenario": r["scenario"], "n": r["n"],
             "mean (95% CI)": f"{m} ({lo} to {hi})",
             f"diff vs {baseline} (95% CI)": diff, "diff unit": "" if is_base else dunit,
-            "Holm p": "" if is_base else _p(float(r["p_holm"])),  # type: ignore[arg-type]
+            "Holm p": "" if is_base else _p(float(r["p_holm"])),
             "identifier": name}
 
 
