@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
-    "KPI",
     "DIRECTIONS",
+    "KPI",
     "KPIS",
     "POPULATIONS",
     "UNITS",

@@ -18,8 +18,18 @@ import pandas as pd
 from govsim.experiment.stats import InconclusiveWarning, describe, paired_differences
 from govsim.kpi_registry import KPI, Lang, find
 
-__all__ = ["comparison_table", "display", "fmt", "fmt_interval", "format_comparison",
-           "kpi_label", "relative_note", "same_by_construction", "sentence"]
+__all__ = [
+    "comparison_table",
+    "display",
+    "fmt",
+    "fmt_interval",
+    "format_comparison",
+    "kpi_label",
+    "relative_note",
+    "same_by_construction",
+    "sentence",
+    "with_unit",
+]
 
 MAX_EXTRA_DIGITS = 4   # how many more decimals an interval may take to separate its ends
 MAX_RELATIVE = 10.0    # a relative change beyond 1000% says the baseline is near zero
@@ -89,11 +99,21 @@ def same_by_construction(diff: float, sd: float, n: float) -> bool:
     return diff == 0.0 and (n == 1 or sd == 0.0)
 
 
-def _unit(k: KPI | None, lang: Lang) -> str:
-    if k is None:
+def unit_after(k: KPI | None, lang: Lang) -> str:
+    """The unit after a number in a sentence ("" for a bare count in English)."""
+    if k is None or (k.unit == "count" and lang == "en"):
         return ""
     unit = k.diff_unit(lang)
     return unit if lang == "zh" else f" {unit}"
+
+
+def with_unit(name: str, x: float, lang: Lang = "en") -> str:
+    """A value in its display unit: "76.7%", "0.30 trips", "0.30趟", "40" for a count."""
+    k = find(name)
+    if k is None:
+        return fmt(x)
+    unit = "%" if k.unit == "share" else unit_after(k, lang)
+    return f"{fmt(x * k.scale)}{unit}"
 
 
 def sentence(scenario: str, baseline: str, kpi: str, diff: float, ci_low: float,
@@ -109,7 +129,7 @@ def sentence(scenario: str, baseline: str, kpi: str, diff: float, ci_low: float,
     scale = k.scale if k else 1.0
     head = (f"{scenario} 对比 {baseline} — {kpi_label(kpi, lang)}:" if lang == "zh"
             else f"{scenario} vs {baseline} — {kpi_label(kpi, lang)}: ")
-    unit = _unit(k, lang)
+    unit = unit_after(k, lang)
     if zero:
         return head + ("无变化(按设计相同)" if lang == "zh" else "no change (same by construction)")
     d, lo, hi = diff * scale, ci_low * scale, ci_high * scale

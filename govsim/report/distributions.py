@@ -121,10 +121,10 @@ def _draw(req: pd.DataFrame, path: Path, scenarios: Sequence[str] | None,
     for ax in flat[k:]:
         ax.set_visible(False)
     handles, labels = flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=min(len(scen), 4), fontsize=8,
+    fig.legend(handles, labels, loc="lower center", ncol=len(scen) if len(scen) <= 5 else 3, fontsize=8,
                bbox_to_anchor=(0.5, 1.0), title=tr("scenario", lang), frameon=False)
     runs = req.groupby("scenario")["replication"].nunique().max() if "replication" in req else 0
     fig.suptitle(tr("Distributions per need, pooled over {n} replications", lang)
-                 .format(n=runs), fontsize=12, y=1.0 + 0.045 * math.ceil(len(scen) / 4) + 0.03)
+                 .format(n=runs), fontsize=12, y=1.0 + 0.045 * (1 if len(scen) <= 5 else 2) + 0.03)
     fig.tight_layout()
     return save(fig, path)

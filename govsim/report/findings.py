@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from govsim.experiment.compare import fmt, kpi_label, relative_note, sentence
+from govsim.experiment.compare import fmt, kpi_label, relative_note, sentence, unit_after, with_unit
 from govsim.kpi_registry import Lang, find
 
 __all__ = ["Finding", "headline_row", "parse_hints", "plain_sentence", "select_findings",
@@ -142,23 +142,14 @@ def _stats_text(row: Row, base: Row | None, baseline: str, lang: Lang) -> str:
     return text + (f"; {', '.join(extra)}." if extra else ".")
 
 
-def _value(name: str, x: float, lang: Lang) -> str:
-    k = find(name)
-    if k is None:
-        return fmt(x)
-    unit = k.value_unit(lang)
-    return f"{fmt(x * k.scale)}{unit}" if unit == "%" or lang == "zh" else \
-        f"{fmt(x * k.scale)} {unit}"
-
-
 def plain_sentence(row: Row, base: Row | None, baseline: str, lang: Lang = "en") -> str:
     """What changed, for whom, in words: the value under the scenario and under the baseline."""
     name, scen = str(row["kpi"]), str(row["scenario"])
     k = find(name)
     label = kpi_label(name, lang)
     who = k.population_label(lang) if k else ""
-    now = _value(name, _num(row.get("mean")), lang)
-    before = _value(name, _num((base or {}).get("mean")), lang)
+    now = with_unit(name, _num(row.get("mean")), lang)
+    before = with_unit(name, _num((base or {}).get("mean")), lang)
     scale = k.scale if k else 1.0
     d = _num(row["diff_mean"]) * scale
     if lang == "zh":
@@ -167,7 +158,7 @@ def plain_sentence(row: Row, base: Row | None, baseline: str, lang: Lang = "en")
         elif not _conclusive(row):
             change = "差异不明显"
         else:
-            unit = k.diff_unit("zh") if k else ""
+            unit = unit_after(k, "zh")
             word = k.direction(d > 0, "zh") if k else ("高" if d > 0 else "低")
             change = f"{word}{fmt(abs(d))}{unit}"
         tail = f";统计范围:{who}。" if who else "。"
@@ -178,9 +169,8 @@ def plain_sentence(row: Row, base: Row | None, baseline: str, lang: Lang = "en")
     elif not _conclusive(row):
         change = "no clear difference"
     else:
-        unit = k.diff_unit("en") if k else ""
         word = k.direction(d > 0, "en") if k else ("higher" if d > 0 else "lower")
-        change = f"{fmt(abs(d))} {unit} {word}".replace("  ", " ")
+        change = f"{fmt(abs(d))}{unit_after(k, 'en')} {word}"
     tail = f"; counted over {who}." if who else "."
     return f"Under {scen}, {lc} was {now}, against {before} under {baseline} ({change}){tail}"
 

@@ -9,6 +9,7 @@ so a figure never shows missing-glyph boxes.
 from __future__ import annotations
 
 import contextlib
+import logging
 import textwrap
 from collections.abc import Iterator
 from functools import cache
@@ -62,9 +63,15 @@ def fonts_for(lang: Lang) -> Iterator[None]:
     if font is None:
         yield
         return
-    with matplotlib.rc_context({"font.sans-serif": [font, "DejaVu Sans"],
-                                "font.family": "sans-serif", "axes.unicode_minus": False}):
-        yield
+    log = logging.getLogger("matplotlib.font_manager")
+    level = log.level
+    log.setLevel(logging.ERROR)  # WenQuanYi has no "normal" weight: matplotlib says so per text
+    try:
+        with matplotlib.rc_context({"font.sans-serif": [font, "DejaVu Sans"],
+                                    "font.family": "sans-serif", "axes.unicode_minus": False}):
+            yield
+    finally:
+        log.setLevel(level)
 
 
 def colour(i: int) -> Any:
