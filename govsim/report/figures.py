@@ -23,7 +23,16 @@ from govsim.experiment.spec import FIGURE_KINDS
 from govsim.kpi_registry import Lang, find
 from govsim.report.data import StoredExperiment
 from govsim.report.distributions import distribution_figure
-from govsim.report.style import MARKERS, colour, figure_lang, fonts_for, save, wrap
+from govsim.report.style import (
+    MARKERS,
+    cjk_font,
+    colour,
+    figure_lang,
+    fonts_for,
+    latin_only,
+    save,
+    wrap,
+)
 from govsim.report.text import tr
 from govsim.report.timeseries import timeseries_figure
 
@@ -51,7 +60,10 @@ def kpi_axis(kpi: str, lang: Lang = "en") -> tuple[str, str, float]:
     k = find(kpi)
     if k is None:
         return kpi.replace("_", " "), "", 1.0
-    return k.label(lang), f"{k.value_unit(lang)}; {k.population_label(lang)}", k.scale
+    label, axis = k.label(lang), f"{k.value_unit(lang)}; {k.population_label(lang)}"
+    if cjk_font() is None:  # no glyphs for a Chinese term in an English label
+        label, axis = latin_only(label), latin_only(axis)
+    return label, axis, k.scale
 
 
 @dataclass(frozen=True)

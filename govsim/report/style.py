@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import textwrap
 from collections.abc import Iterator
 from functools import cache
@@ -25,7 +26,7 @@ from matplotlib import font_manager
 from govsim.kpi_registry import Lang
 
 __all__ = ["CJK_FONTS", "DPI", "LINESTYLES", "MARKERS", "cjk_font", "colour", "figure_lang",
-           "fonts_for", "save", "wrap"]
+           "fonts_for", "latin_only", "save", "wrap"]
 
 DPI = 110
 COLOURS: list[Any] = list(plt.get_cmap("tab10")(range(10)))
@@ -58,20 +59,38 @@ def figure_lang(lang: Lang) -> Lang:
 
 @contextlib.contextmanager
 def fonts_for(lang: Lang) -> Iterator[None]:
-    """Use the CJK font (then DejaVu Sans) while drawing a Chinese figure."""
-    font = cjk_font() if lang == "zh" else None
+    """Draw with the CJK font: first for Chinese figures, as a fallback for English ones.
+
+    English labels may hold a Chinese term, e.g. "Done in at most one trip (最多跑一次)";
+    matplotlib takes each glyph from the first font in the list that has it.
+    """
+    font = cjk_font()
     if font is None:
         yield
         return
+    order = [font, "DejaVu Sans"] if lang == "zh" else ["DejaVu Sans", font]
     log = logging.getLogger("matplotlib.font_manager")
     level = log.level
     log.setLevel(logging.ERROR)  # WenQuanYi has no "normal" weight: matplotlib says so per text
     try:
-        with matplotlib.rc_context({"font.sans-serif": [font, "DejaVu Sans"],
-                                    "font.family": "sans-serif", "axes.unicode_minus": False}):
+        with matplotlib.rc_context({"font.sans-serif": order, "font.family": order,
+                                    "axes.unicode_minus": False}):
             yield
     finally:
         log.setLevel(level)
+
+
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+
+
+def latin_only(text: str) -> str:
+    """``text`` without Chinese: for labels when no CJK font is installed.
+
+    >>> latin_only("Done in at most one trip (最多跑一次)")
+    'Done in at most one trip'
+    """
+    text = re.sub(f"\\s*[(（][^()（）]*[{_CJK}][^()（）]*[)）]", "", text)
+    return re.sub(f"[{_CJK}]+", "", text).strip()
 
 
 def colour(i: int) -> Any:
