@@ -216,3 +216,21 @@ def test_timeseries_separates_platform_rows(tmp_path: Path) -> None:
     assert not panels[1][2]["office"].str.startswith("platform:").any()
     assert timeseries_figure(ts, tmp_path / "ts.png") == tmp_path / "ts.png"
     assert timeseries_figure(pd.DataFrame(), tmp_path / "none.png") is None
+
+
+def test_chinese_report_beside_the_english_one(stored: Path, tmp_path: Path) -> None:
+    out = _copy(stored, tmp_path / "e")
+    en = build_report(out).read_text(encoding="utf-8")
+    zh = (out / "report.zh.html").read_text(encoding="utf-8")
+    assert "href=\"report.zh.html\"" in en and "href=\"report.html\"" in zh
+    assert '<html lang="zh-CN">' in zh
+    # KPI names, descriptions, findings and items in Chinese; identifiers kept for researchers
+    assert "<td>每项需求出行趟数</td>" in zh and "<code>trips_mean</code>" in zh
+    assert "每项需求前往村外办事机构的平均趟数" in zh  # trips_mean's description
+    assert "变化了什么、对谁" in zh and "shared_data方案下,每项需求出行趟数为" in zh
+    assert "shared_data 对比 siloed — 每项需求出行趟数:" in zh
+    assert "<td>养老金资格认证</td>" in zh
+    assert zh.count(IMG) == 3
+    meta = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert len(meta["findings_zh"]) == len(meta["findings"]) >= 3
+    assert all("对比" in f for f in meta["findings_zh"])
