@@ -64,6 +64,26 @@ def _by_band(ax: Any, done: pd.DataFrame, bands: list[str], scenarios: list[str]
     ax.set_xticks(np.arange(len(bands)), bands)
 
 
+def _age_panels(flat: list[Any], k: int, req: pd.DataFrame, done: pd.DataFrame | None,
+                scen: list[str], lang: Lang) -> int:
+    """Trips per need by age band, and days to decision by age band if ``done`` is given."""
+    bands = sorted(pd.unique(req["age_band"].astype(str)))
+    ax = flat[k]
+    mean = req.groupby(["age_band", "scenario"], observed=True)["trips"].mean()
+    _bars(ax, [[float(mean.get((b, s), np.nan)) for b in bands] for s in scen], bands, scen)
+    ax.set_xlabel(tr("age band (years)", lang))
+    ax.set_ylabel(tr("mean trips per need", lang))
+    ax.set_title(tr("Trips per need by age band", lang), fontsize=10)
+    if done is None:
+        return k + 1
+    ax = flat[k + 1]
+    _by_band(ax, done, bands, scen)
+    ax.set_xlabel(tr("age band (years)", lang))
+    ax.set_ylabel(tr("days from need to decision", lang))
+    ax.set_title(tr("Days to decision by age band, completed applications", lang), fontsize=10)
+    return k + 2
+
+
 def distribution_figure(requests: pd.DataFrame, path: Path,
                         scenarios: Sequence[str] | None = None, lang: Lang = "en") -> Path | None:
     """Trips and days to decision per need by scenario and by age band, pooled over runs."""
@@ -94,7 +114,6 @@ def _draw(req: pd.DataFrame, path: Path, scenarios: Sequence[str] | None,
     ax.set_ylabel(tr("% of needs", lang))
     ax.set_title(tr("How many trips a need took, by scenario", lang), fontsize=10)
     k = 1
-    bands = sorted(pd.unique(req["age_band"].astype(str))) if has_age else []
     if has_turn:
         ax = flat[k]
         k += 1
@@ -103,21 +122,7 @@ def _draw(req: pd.DataFrame, path: Path, scenarios: Sequence[str] | None,
         ax.set_ylabel(tr("days from need to decision", lang))
         ax.set_title(tr("Days from need to decision, completed applications", lang), fontsize=10)
     if has_age:
-        ax = flat[k]
-        k += 1
-        mean = req.groupby(["age_band", "scenario"], observed=True)["trips"].mean()
-        _bars(ax, [[float(mean.get((b, s), np.nan)) for b in bands] for s in scen], bands, scen)
-        ax.set_xlabel(tr("age band (years)", lang))
-        ax.set_ylabel(tr("mean trips per need", lang))
-        ax.set_title(tr("Trips per need by age band", lang), fontsize=10)
-    if has_age and has_turn:
-        ax = flat[k]
-        k += 1
-        _by_band(ax, done, bands, scen)
-        ax.set_xlabel(tr("age band (years)", lang))
-        ax.set_ylabel(tr("days from need to decision", lang))
-        ax.set_title(tr("Days to decision by age band, completed applications", lang),
-                     fontsize=10)
+        k = _age_panels(flat, k, req, done if has_turn else None, scen, lang)
     for ax in flat[k:]:
         ax.set_visible(False)
     handles, labels = flat[0].get_legend_handles_labels()

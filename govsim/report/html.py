@@ -29,7 +29,7 @@ from govsim.report.tables import (
     scenarios_html,
 )
 
-__all__ = ["CSS", "REPORT_FILES", "build_report", "data_uri", "render_report"]
+__all__ = ["CSS", "REPORT_FILES", "build_report", "data_uri", "findings_of", "render_report"]
 
 REPORT_FILES: dict[Lang, str] = {"en": "report.html", "zh": "report.zh.html"}
 
@@ -160,7 +160,9 @@ def render_report(exp: StoredExperiment, figures: Sequence[Figure], findings: li
 """
 
 
-def _findings_of(exp: StoredExperiment, hints: Any) -> list[Finding]:
+def findings_of(exp: StoredExperiment, hints: Any = None) -> list[Finding]:
+    """The report's findings, headline first (a Morris screening's are about its inputs)."""
+    hints = hints if hints is not None else exp.spec.get("findings")
     screening = exp.out_dir / "sensitivity.csv"
     if screening.is_file():   # a Morris screening: findings are about inputs, not scenarios
         return sensitivity_findings(pd.read_csv(screening))
@@ -185,7 +187,7 @@ def build_report(out_dir: str | Path, figures: Sequence[Any] | None = None,
     """
     exp = load_experiment(out_dir)
     declared = figures if figures is not None else exp.spec.get("figures")
-    found = _findings_of(exp, findings if findings is not None else exp.spec.get("findings"))
+    found = findings_of(exp, findings)
     figs: dict[Lang, list[Figure]] = {}
     for lang in ("en", "zh"):
         figs[lang] = build_figures(exp, exp.out_dir / "figures", declared, lang)

@@ -17,8 +17,7 @@ from typing import Any
 
 from govsim.kpi_registry import Lang
 from govsim.report.data import load_experiment
-from govsim.report.findings import select_findings
-from govsim.report.html import CSS, REPORT_FILES, data_uri
+from govsim.report.html import CSS, REPORT_FILES, data_uri, findings_of
 
 __all__ = ["build_index", "find_reports"]
 
@@ -57,8 +56,7 @@ def _entry(report: Path) -> dict[str, Any]:
     try:
         exp = load_experiment(out)
         name, question = exp.name, exp.question
-        found = select_findings(exp.comparison, exp.baseline, exp.spec.get("findings"),
-                                exp.kpis, exp.spec.get("headline"))
+        found = findings_of(exp)
         if found:
             headline = {"en": f"{found[0].plain} ({found[0].text})",
                         "zh": f"{found[0].plain_zh}({found[0].text_zh})"}
