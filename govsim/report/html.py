@@ -125,7 +125,9 @@ def render_report(exp: StoredExperiment, figures: Sequence[Figure], findings: li
     title = _w("title", lang).format(name=exp.name)
     meta = _w("meta", lang).format(k=len(exp.scenarios), r=e(m.get("replications", "?")),
                                    size=e(m.get("size", "?")), b=e(exp.baseline))
-    lead = "".join(f"<p>{e(f.plain_text(lang))}</p>" for f in findings)
+    # the headline first, then what clearly changed, then what did not
+    ranked = sorted(enumerate(findings), key=lambda p: (p[0] > 0, not p[1].conclusive, p[0]))
+    lead = "".join(f"<p>{e(f.plain_text(lang))}</p>" for _, f in ranked)
     desc = exp.spec.get("description") if lang == "en" else None
     other = REPORT_FILES["zh" if lang == "en" else "en"]
     h = {k: e(_w(k, lang)) for k in ("changed", "findings", "comparison", "figures", "kpis",
