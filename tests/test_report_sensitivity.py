@@ -19,3 +19,11 @@ def test_the_top_input_and_ratio_come_from_the_numbers():
     (g,) = sensitivity_findings(_table(0.1, 0.4))
     assert g.text.startswith("Trips per need (trips_mean): staff matters most")
     assert g.scenario == "staff"
+
+
+def test_effects_of_a_share_are_in_percentage_points():
+    table = pd.DataFrame({"input": ["demand", "staff"], "kpi": ["completion_rate"] * 2,
+                          "mu_star": [0.14, 0.035], "mu_star_conf": [0.01, 0.01]})
+    (f,) = sensitivity_findings(table)
+    assert "mu* = 14.0 percentage points, 95% CI half-width 1.0 percentage points" in f.text
+    assert "4.0 times the next input, staff (mu* = 3.5 percentage points)" in f.text

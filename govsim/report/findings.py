@@ -230,27 +230,35 @@ def select_findings(comparison: pd.DataFrame, baseline: str, hints: Any = None,
     return [_finding(r, bases.get(str(r["kpi"])), baseline) for r in unique[:max_n]]
 
 
+def _effect(kpi: str, x: Any, lang: Lang) -> str:
+    """An elementary effect (mu*) is a difference of the KPI: shown in its difference unit."""
+    k = find(kpi)
+    return f"{fmt(float(x) * (k.scale if k else 1.0))}{unit_after(k, lang)}"
+
+
+def _screening_finding(kpi: str, g: pd.DataFrame) -> Finding:
+    g = g.sort_values("mu_star", ascending=False)
+    top = g.iloc[0]
+    mu, half = (_effect(kpi, top["mu_star"], "en"), _effect(kpi, top["mu_star_conf"], "en"))
+    en = (f"{kpi_label(kpi)} ({kpi}): {top['input']} matters most (mu* = {mu}, 95% CI "
+          f"half-width {half})")
+    mu, half = (_effect(kpi, top["mu_star"], "zh"), _effect(kpi, top["mu_star_conf"], "zh"))
+    zh = f"{kpi_label(kpi, 'zh')}({kpi}):{top['input']}影响最大(mu* = {mu},95%置信区间半宽 {half})"
+    if len(g) > 1 and float(g.iloc[1]["mu_star"]) > 0:
+        nxt = g.iloc[1]
+        ratio = float(top["mu_star"]) / float(nxt["mu_star"])
+        en += (f", {ratio:.1f} times the next input, {nxt['input']} "
+               f"(mu* = {_effect(kpi, nxt['mu_star'], 'en')})")
+        zh += f",是第二位输入{nxt['input']}(mu* = {_effect(kpi, nxt['mu_star'], 'zh')})的{ratio:.1f}倍"
+    conclusive = float(top["mu_star"]) - float(top["mu_star_conf"]) > 0
+    return Finding(en + ".", kpi, str(top["input"]), conclusive, zh + "。", en + ".", zh + "。")
+
+
 def sensitivity_findings(table: pd.DataFrame) -> list[Finding]:
     """One finding per output KPI of a Morris screening: the input that moves it most.
 
-    ``table`` has the columns of ``sensitivity.csv`` (input, kpi, mu_star, mu_star_conf).
+    ``table`` has the columns of ``sensitivity.csv`` (input, kpi, mu_star, mu_star_conf);
+    effects are shown in the KPI's difference unit (percentage points for shares).
     """
-    out = []
-    for kpi, g in table.groupby("kpi", sort=False):
-        g = g.sort_values("mu_star", ascending=False)
-        top = g.iloc[0]
-        mu, conf = fmt(float(top["mu_star"])), fmt(float(top["mu_star_conf"]))
-        en = f"{kpi_label(str(kpi))} ({kpi}): {top['input']} matters most (mu* = {mu}, " \
-             f"95% CI half-width {conf})"
-        zh = f"{kpi_label(str(kpi), 'zh')}({kpi}):{top['input']}影响最大(mu* = {mu}," \
-             f"95%置信区间半宽 {conf})"
-        if len(g) > 1 and float(g.iloc[1]["mu_star"]) > 0:
-            nxt = g.iloc[1]
-            ratio = float(top["mu_star"]) / float(nxt["mu_star"])
-            nmu = fmt(float(nxt["mu_star"]))
-            en += f", {ratio:.1f} times the next input, {nxt['input']} (mu* = {nmu})"
-            zh += f",是第二位输入{nxt['input']}(mu* = {nmu})的{ratio:.1f}倍"
-        conclusive = float(top["mu_star"]) - float(top["mu_star_conf"]) > 0
-        out.append(Finding(en + ".", str(kpi), str(top["input"]), conclusive, zh + "。",
-                           en + ".", zh + "。"))
+    out = [_screening_finding(str(kpi), g) for kpi, g in table.groupby("kpi", sort=False)]
     return out[:MAX_FINDINGS]

@@ -58,8 +58,10 @@ def _entry(report: Path) -> dict[str, Any]:
         name, question = exp.name, exp.question
         found = findings_of(exp)
         if found:
-            headline = {"en": f"{found[0].plain} ({found[0].text})",
-                        "zh": f"{found[0].plain_zh}({found[0].text_zh})"}
+            f = found[0]
+            headline = {"en": f.plain if f.plain == f.text else f"{f.plain} ({f.text})",
+                        "zh": f.plain_zh if f.plain_zh == f.text_zh
+                        else f"{f.plain_zh}({f.text_zh})"}
     except (FileNotFoundError, ValueError, KeyError):
         pass
     figs = side.get("figures") or []
