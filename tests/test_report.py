@@ -234,3 +234,16 @@ def test_chinese_report_beside_the_english_one(stored: Path, tmp_path: Path) -> 
     meta = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert len(meta["findings_zh"]) == len(meta["findings"]) >= 3
     assert all("对比" in f for f in meta["findings_zh"])
+
+
+def test_without_a_cjk_font_the_chinese_report_shows_the_english_figures(
+        stored: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from govsim.report import figures, style
+
+    monkeypatch.setattr(style, "cjk_font", lambda: None)
+    monkeypatch.setattr(figures, "cjk_font", lambda: None)
+    out = _copy(stored, tmp_path / "e")
+    build_report(out, figures=["means"])
+    assert [p.name for p in (out / "figures").glob("*.png")] == ["means.png"]
+    zh = (out / "report.zh.html").read_text(encoding="utf-8")
+    assert zh.count(IMG) == 1 and "<td>每项需求出行趟数</td>" in zh

@@ -20,6 +20,7 @@ from govsim.kpi_registry import Lang
 from govsim.report.data import StoredExperiment, load_experiment
 from govsim.report.figures import Figure, build_figures
 from govsim.report.findings import Finding, select_findings, sensitivity_findings
+from govsim.report.style import figure_lang
 from govsim.report.tables import (
     comparison_html,
     e,
@@ -192,7 +193,12 @@ def build_report(out_dir: str | Path, figures: Sequence[Any] | None = None,
     found = findings_of(exp, findings)
     figs: dict[Lang, list[Figure]] = {}
     for lang in ("en", "zh"):
-        figs[lang] = build_figures(exp, exp.out_dir / "figures", declared, lang)
+        if lang == "zh" and figure_lang("zh") == "en":  # no CJK font: the English figures
+            figs["zh"] = figs["en"]
+            for stale in (exp.out_dir / "figures").glob("*.zh.png"):
+                stale.unlink()
+        else:
+            figs[lang] = build_figures(exp, exp.out_dir / "figures", declared, lang)
         _write(exp.out_dir / REPORT_FILES[lang], render_report(exp, figs[lang], found, lang))
     side = {"name": exp.name, "question": exp.question,
             "findings": [f.text for f in found], "findings_zh": [f.text_zh for f in found],
