@@ -105,7 +105,11 @@ def _base_rows(records: list[Row], baseline: str) -> dict[str, Row]:
 
 def headline_row(records: list[Row], baseline: str, headline: str | None = None,
                  kpis: list[str] | None = None) -> Row | None:
-    """The spec's headline row, else the largest standardised conclusive effect among ``kpis``."""
+    """The spec's headline row, else the largest standardised conclusive effect among ``kpis``.
+
+    Without a spec headline, outcomes come before descriptive KPIs (no better direction)
+    and effects measured against replication noise before those without any spread.
+    """
     rows = [r for r in records if str(r["scenario"]) != baseline]
     if headline:
         scen, _, kpi = headline.rpartition(":")
@@ -114,9 +118,17 @@ def headline_row(records: list[Row], baseline: str, headline: str | None = None,
             return hit[0]
     bases = _base_rows(records, baseline)
     pool = [r for r in rows if not kpis or str(r["kpi"]) in kpis] or rows
-    ranked = sorted(pool, key=lambda r: (_conclusive(r),
-                                         standardised_effect(r, bases.get(str(r["kpi"])))),
-                    reverse=True)
+
+    def rank(r: Row) -> tuple[bool, bool, bool, float]:
+        # an outcome (a KPI with a better direction) before a description such as the
+        # channel mix; an effect without spread (e.g. every request online by the
+        # scenario's definition) after one measured against replication noise
+        k = find(str(r["kpi"]))
+        effect = standardised_effect(r, bases.get(str(r["kpi"])))
+        return (_conclusive(r), k is not None and k.better is not None, math.isfinite(effect),
+                effect)
+
+    ranked = sorted(pool, key=rank, reverse=True)
     return ranked[0] if ranked else None
 
 
