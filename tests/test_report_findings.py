@@ -65,3 +65,14 @@ def test_shipped_specs_mark_their_headline() -> None:
     for bad in ("trips_mean", "base:trips_mean", "nope:trips_mean"):
         with pytest.raises(ScenarioError, match="headline"):
             load_spec({**fake_spec(), "headline": bad})
+
+
+def test_headline_prefers_a_measured_outcome_to_a_scenario_definition() -> None:
+    # "online" puts every application online by definition (no spread): the channel mix
+    # is a description, not the finding; the trips it saves are
+    values = {("base", "online_share"): [0.0, 0.0, 0.0], ("online", "online_share"): [1.0] * 3,
+              ("base", "trips_mean"): [1.0, 1.2, 1.1], ("online", "trips_mean"): [0.5, 0.8, 0.6]}
+    rows = [(s, r, r, k, v) for (s, k), vals in values.items() for r, v in enumerate(vals)]
+    summary = pd.DataFrame(rows, columns=["scenario", "replication", "seed", "kpi", "value"])
+    found = select_findings(comparison_table(summary, "base"), "base")
+    assert found[0].kpi == "trips_mean"
