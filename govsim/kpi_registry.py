@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
+    "DIRECTIONS",
     "KPI",
     "KPIS",
     "POPULATIONS",
@@ -51,6 +52,20 @@ UNITS: Mapping[str, tuple[str, str]] = {
     "per_year": ("per year", "次/年"),
     "index": ("index (0-1)", "指数 (0-1)"),
 }
+
+#: unit key -> ((English up, down), (Chinese up, down)): the words for a difference,
+#: as in "0.2 trips fewer" / "少0.2趟"; units not listed use higher/lower (高/低).
+DIRECTIONS: Mapping[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    "trips": (("more", "fewer"), ("多", "少")),
+    "documents": (("more", "fewer"), ("多", "少")),
+    "count": (("more", "fewer"), ("多", "少")),
+    "attempts": (("more", "fewer"), ("多", "少")),
+    "records": (("more", "fewer"), ("多", "少")),
+    "days": (("longer", "shorter"), ("长", "短")),
+    "minutes": (("longer", "shorter"), ("长", "短")),
+    "hours": (("longer", "shorter"), ("长", "短")),
+}
+_UP_DOWN = (("higher", "lower"), ("高", "低"))
 
 #: population key -> (English, Chinese): what a KPI is computed over.
 POPULATIONS: Mapping[str, tuple[str, str]] = {
@@ -116,6 +131,11 @@ class KPI:
         if self.unit == "share":
             return "个百分点" if lang == "zh" else "percentage points"
         return self.value_unit(lang)
+
+    def direction(self, up: bool, lang: Lang = "en") -> str:
+        """The word for a difference: "more"/"fewer" trips, "longer" days, "higher" else."""
+        words = DIRECTIONS.get(self.unit, _UP_DOWN)[1 if lang == "zh" else 0]
+        return words[0] if up else words[1]
 
     def population_label(self, lang: Lang = "en") -> str:
         """What the KPI is computed over, in words."""
