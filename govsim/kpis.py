@@ -38,6 +38,23 @@ KPI_DESCRIPTIONS: dict[str, str] = {
     "gov_cost": "government cost over the horizon, yuan (staff, platform, transactions, interventions)",
     "gov_cost_per_request": "gov_cost divided by requests",
     "villager_cost": "villagers' total cost over the horizon, yuan (time incl. online, plus fares)",
+    # risk and proactive governance (govsim.model.risk)
+    "records_exposed": "villagers' records exposed by data breaches over the horizon (sum over breaches)",
+    "records_exposed_expected": "expected records exposed: breach rate x records held, over the horizon",
+    "breaches_per_year": "data breaches per year over all data holders",
+    "resubmissions_mean": "mean resubmissions per request after a lost application",
+    "wrong_denials": "eligible cases wrongly denied (or missed) by automated checks",
+    "wrong_grants": "benefits wrongly granted to ineligible villagers by automated checks",
+    "appeal_days_mean": "mean extra days from a wrong denial to the decision, appealed cases (0 if none)",
+    "take_up_rate": "share of eligible benefit needs (items marked proactive) granted by the horizon",
+    "take_up_rate_60plus": "take_up_rate among villagers aged 60+",
+    "proactive_share": "share of benefit needs granted proactively (免申即享)",
+    "complaint_resolution_days": "mean days from a complaint or request (诉求) to its resolution (resolved)",
+    "complaint_within_target_share": "share of complaints resolved within platform.complaint_target_days",
+    "complaint_within_target_share_60plus": "complaint_within_target_share among villagers aged 60+",
+    "complaint_trips_mean": "mean trips per complaint or request",
+    "gov_cost_security": "security investment over the horizon, yuan (part of gov_cost)",
+    "gov_cost_wrong_grants": "money paid out on wrong grants, yuan (part of gov_cost)",
 }
 
 
