@@ -55,9 +55,12 @@ class Dispatcher:
             env.timeout(times[i] - env.now).callbacks.append(self._release)
 
 
-def start(c: Ctx) -> Sampler:
-    """Start the needs, the office sampler, the apps' outages and the platform sampler."""
-    Dispatcher(c, request_process(c)).start()
+def start(c: Ctx, process: Callable[[Ctx, int], Generator[Any, Any, Any]] | None = None) -> Sampler:
+    """Start the needs, the office sampler, the apps' outages and the platform sampler.
+
+    ``process`` replaces the request process (benchmark probes wrap it).
+    """
+    Dispatcher(c, process or request_process(c)).start()
     sampler = Sampler(c.state.counters, c.state.backoffices)
     c.env.process(sampler.process(c.env, c.plan.scenario.run.sample_interval_min))
     for app in range(c.plan.apps):

@@ -105,7 +105,7 @@ _EXTRA = (("t_end", math.nan),)   # the end time, from which turnaround_days is 
 class RequestLog:
     """One list per logged column (``SCHEMA``), one slot per request; written by request index."""
 
-    __slots__ = (*(c.field for c in _FIELDS), *(name for name, _ in _EXTRA), "n")
+    __slots__ = (*(str(c.field) for c in _FIELDS), *(name for name, _ in _EXTRA), "n")
 
     if TYPE_CHECKING:
         def __getattr__(self, name: str) -> list[Any]: ...   # the fields declared in SCHEMA
