@@ -1,6 +1,6 @@
 """Risk and proactive-governance KPIs of one run (post-hoc, from the request records).
 
-See govsim.model.security (data holders, breaches) and govsim.model.proactive
+See govsim.model.security (data holders, breaches) and govsim.model.casework
 (take-up, proactive grants, wrong decisions, lost applications, complaints).
 """
 
