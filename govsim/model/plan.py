@@ -10,6 +10,7 @@ while the run goes on; what does lives in govsim.model.state.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,7 +100,7 @@ def plan_run(scenario: Scenario, seed: int, needs: Needs | None = None) -> RunPl
     apps = sc.platform.apps if ch.online else 0
     rules = _item_rules(sc)
     multichannel = ch.online or ch.assisted
-    return RunPlan(
+    plan = RunPlan(
         scenario=sc, original=scenario, seed=seed, pop=pop, needs=needs,
         cal=WorkCalendar(sc.calendar, sc.run.start_weekday), offices=offices, items=items,
         channels=channel_plans(sc, [list(r) for r in items], app_of_items(sc, apps)),
@@ -114,6 +115,20 @@ def plan_run(scenario: Scenario, seed: int, needs: Needs | None = None) -> RunPl
         p_aware=tuple(awareness(sc.proactive, pop.literacy, pop.band_elderly[pop.band]).tolist()),
         need_village=pop.village[needs.villager].tolist(),
     )
+    _freeze(plan, plan.pop, plan.pop.villages, plan.needs)
+    return plan
+
+
+def _freeze(*holders: object) -> None:
+    """Make the arrays of these dataclasses read-only: nothing in a plan changes during the run."""
+    for h in holders:
+        for f in dataclasses.fields(h):   # type: ignore[arg-type]
+            value = getattr(h, f.name)
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+            elif isinstance(value, tuple) and value and isinstance(value[0], np.ndarray):
+                for v in value:
+                    v.flags.writeable = False
 
 
 def _item_rules(sc: Scenario) -> ItemRules:
