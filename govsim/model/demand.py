@@ -13,13 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from govsim.config.scenario import ItemSpec, RunSpec
-from govsim.model.calendar import DAY, YEAR_MIN
+from govsim.model.calendar import DAY, YEAR_DAYS, YEAR_MIN
 from govsim.model.population import Population
 from govsim.model.streams import Streams
 
 __all__ = ["Needs", "generate_needs"]
 
-MONTH_DAYS = 365.0 / 12.0
+MONTH_DAYS = YEAR_DAYS / 12.0
 
 
 @dataclass(frozen=True)
