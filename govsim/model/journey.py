@@ -40,7 +40,7 @@ def check_exchange(c: Ctx, i: int, exchange: tuple[Task, ...]) -> list[Task]:
 
 def offline_request(c: Ctx, i: int) -> Proc:
     """A whole request at the counters: react, the offline steps, finish."""
-    return _offline(c, i, c.plan.items[c.plan.needs.item[i]][c.plan.need_village[i]], whole=True)
+    return _offline(c, i, c.plan.items[c.plan.need_item[i]][c.plan.need_village[i]], whole=True)
 
 
 def offline_path(c: Ctx, i: int, plan: ItemPlan) -> Proc:
@@ -56,7 +56,7 @@ def _offline(c: Ctx, i: int, plan: ItemPlan, whole: bool) -> Proc:
     resume (an offline-only run starts ``offline_request`` for each need:
     about 5 % of an M/M/c run).
     """
-    if whole:
+    if whole and c.react_max > 0:   # (checked here too: no generator is made for no delay)
         yield from react(c, i)
     todo, intake = _intake(c, i, plan)
     ok = yield from _visits(c, i, todo, intake)
@@ -113,7 +113,7 @@ def _intake(c: Ctx, i: int, plan: ItemPlan) -> tuple[list[Task], _Intake]:
     c.log.documents_required[i] = plan.personal_docs + len(plan.certificates)
     if not plan.certificates:
         return [plan.intake], _Intake(plan, True)
-    knows = c.draws.uni("know", i, 0) < c.plan.p_know[c.plan.needs.villager[i]]
+    knows = c.draws.uni("know", i, 0) < c.plan.p_know[c.plan.need_villager[i]]
     return ([*plan.certificates, plan.intake] if knows else [plan.intake]), _Intake(plan, knows)
 
 
@@ -221,8 +221,8 @@ def _check_intake(c: Ctx, i: int, intake: _Intake, k: int) -> tuple[int, float]:
         intake.failed = check_exchange(c, i, plan.exchange)
         c.log.documents_required[i] += len(intake.failed)
         minutes += gov.exchange_latency_min * len(plan.exchange)
-    p = c.plan.needs.villager[i]
-    if plan.personal_docs and c.draws.uni("missing", i, k) < c.plan.p_miss[c.plan.needs.item[i]][p]:
+    p = c.plan.need_villager[i]
+    if plan.personal_docs and c.draws.uni("missing", i, k) < c.plan.p_miss[c.plan.need_item[i]][p]:
         return _GO_HOME, gov.reject_min
     if intake.certs_missing or intake.failed:
         return _FETCH, gov.reject_min

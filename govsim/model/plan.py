@@ -71,7 +71,10 @@ class RunPlan:
     p_giveup: np.ndarray           # per villager: gives up on the online form
     p_giveup_proxy: float          # a proxy agent gives up on the form
     p_aware: tuple[float, ...]     # per villager: a benefit need becomes an application
-    # Per request, as Python lists: read once per request on the hot path.
+    # Per request, as Python lists (indexing them is several times faster than indexing
+    # the needs' arrays, and gives Python ints): read on the hot path.
+    need_item: list[int]
+    need_villager: list[int]
     need_village: list[int]
 
     @property
@@ -113,6 +116,7 @@ def plan_run(scenario: Scenario, seed: int, needs: Needs | None = None) -> RunPl
         p_miss=_p_missing(sc, pop), p_conn=_p_connection(sc, coverage),
         p_giveup=_p_giveup(sc, pop.literacy), p_giveup_proxy=float(_p_giveup(sc, ch.proxy_literacy)),
         p_aware=tuple(awareness(sc.proactive, pop.literacy, pop.band_elderly[pop.band]).tolist()),
+        need_item=needs.item.tolist(), need_villager=needs.villager.tolist(),
         need_village=pop.village[needs.villager].tolist(),
     )
     _freeze(plan, plan.pop, plan.pop.villages, plan.needs)

@@ -40,7 +40,7 @@ def request_process(c: Ctx) -> Callable[[Ctx, int], Proc]:
 def request(c: Ctx, i: int) -> Proc:
     """One request: take-up or proactive grant, the application, then loss or appeal."""
     plan = c.plan
-    k, p = plan.needs.item[i], plan.needs.villager[i]
+    k, p = plan.need_item[i], plan.need_villager[i]
     rules = plan.rules
     aware = not rules.benefit[k] or c.draws.uni("aware", i, 0) < plan.p_aware[p]
     if rules.grant[k]:
@@ -60,7 +60,7 @@ def request(c: Ctx, i: int) -> Proc:
 def apply(c: Ctx, i: int) -> Proc:
     """An application through the channel the villager chooses, then finish."""
     plan, log = c.plan, c.log
-    k, v, p = plan.needs.item[i], plan.need_village[i], plan.needs.villager[i]
+    k, v, p = plan.need_item[i], plan.need_village[i], plan.need_villager[i]
     cp = plan.channels[k][v]
     ch = _choose(c, i, p, cp)   # decided when the need arises, acted on after the reaction delay
     log.channel_first[i] = log.channel_final[i] = ONLINE if ch is None else ch
@@ -88,12 +88,12 @@ def _choose(c: Ctx, i: int, p: int, cp: ChannelPlan) -> int | None:
 def _channel_path(c: Ctx, i: int, ch: int | None, cp: ChannelPlan) -> Proc:
     """The chosen channel's path, and the fallbacks after a failed online session; True if done."""
     plan, log = c.plan, c.log
-    v, p = plan.need_village[i], plan.needs.villager[i]
+    v, p = plan.need_village[i], plan.need_villager[i]
     fallback, start = plan.scenario.channels.fallback, 0
     while ch is not None:
         log.channel_final[i] = ch
         if ch == OFFLINE:
-            return (yield from offline_path(c, i, plan.items[plan.needs.item[i]][v]))
+            return (yield from offline_path(c, i, plan.items[plan.need_item[i]][v]))
         if ch == ASSISTED:
             return (yield from assisted(c, i, v, cp))
         if (yield from online_session(c, i, p, v, cp)):
