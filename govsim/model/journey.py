@@ -185,27 +185,34 @@ def _serve(c: Ctx, i: int, task: Task, intake: _Intake | None) -> Proc:
     """
     env, log = c.env, c.log
     counter = c.state.counters[task.counter]
+    windows = counter.windows
     t0 = env.now
-    with counter.windows.request() as req:
-        if c.always_open:
-            yield req
-        else:
-            close = c.cal.closing_time(t0)
-            if t0 < close:
-                yield req | env.timeout(close - t0)
-            if not req.triggered:   # closed first: leaving the queue cancels the request
-                log.window_wait_min[i] += env.now - t0
-                return None
-        log.window_wait_min[i] += env.now - t0
-        k = log.counter_visits[i]
-        log.counter_visits[i] = k + 1
-        verdict, minutes = _OK, task.mean
-        if task.kind == "intake" and intake is not None:
-            verdict, minutes = _check_intake(c, i, intake, k)
-        elif task.kind == "certificate":
-            log.certificates_fetched[i] += 1
-        service = minutes * c.draws.exp("counter", i, k)
-        yield env.timeout(service)
+    # Not ``with windows.request() as req``: its exit makes four Python calls per
+    # counter visit (cancel, the triggered check, two __exit__), about 4 % of an
+    # M/M/c run; here the request is released after service or cancelled if the
+    # office closes first, as the exit would do.
+    req = windows.request()
+    if c.always_open:
+        yield req
+    else:
+        close = c.cal.closing_time(t0)
+        if t0 < close:
+            yield req | env.timeout(close - t0)
+        if not req.triggered:   # closed first: leave the queue
+            req.cancel()
+            log.window_wait_min[i] += env.now - t0
+            return None
+    log.window_wait_min[i] += env.now - t0
+    k = log.counter_visits[i]
+    log.counter_visits[i] = k + 1
+    verdict, minutes = _OK, task.mean
+    if task.kind == "intake" and intake is not None:
+        verdict, minutes = _check_intake(c, i, intake, k)
+    elif task.kind == "certificate":
+        log.certificates_fetched[i] += 1
+    service = minutes * c.draws.exp("counter", i, k)
+    yield env.timeout(service)
+    windows.release(req)
     counter.busy_min += service
     counter.served += 1
     log.counter_min[i] += service
