@@ -2,6 +2,8 @@
 
 A :class:`Scenario` is produced by :func:`govsim.config.validate.build_scenario`
 from the composed Hydra configuration. The model reads it; nothing mutates it.
+No field has a default: every value comes from the YAML in ``configs/``, the
+only place a default is written (tests/test_config_defaults.py).
 """
 
 from __future__ import annotations
