@@ -33,23 +33,28 @@ def main() -> None:
 
     import govsim
     from govsim.model.calendar import DAY
-    from govsim.model.world import World
-    from govsim.run import _run
+    from govsim.model.engine import start
+    from govsim.model.plan import plan_run
+    from govsim.model.state import new_context
+    from govsim.run import _rare_gc
 
     scenario = govsim.load_scenario([*scaling_overrides(args.residents), f"run.horizon_days={args.days:g}"])
-    world = World(scenario, 1)
+    plan = plan_run(scenario, 1)
+    c = new_context(plan)
     t0 = time.perf_counter()
+    start(c)
     if args.gc == "raised":
-        _run(world, False)
+        with _rare_gc():
+            c.env.run(until=plan.horizon)
     else:
         if args.gc == "off":
             gc.disable()
-        world.run()
+        c.env.run(until=plan.horizon)
         gc.enable()
     wall = time.perf_counter() - t0
-    n = sum(1 for t in world.need_times if t < args.days * DAY)
+    n = int((plan.needs.time < args.days * DAY).sum())
     print(f"{args.residents} residents, {args.days:g} days, gc {args.gc}: {n} requests, "
-          f"{wall / max(n, 1) * 1e6:.1f} us/request, {len(world.env._queue)} events pending")
+          f"{wall / max(n, 1) * 1e6:.1f} us/request, {len(c.env._queue)} events pending")
 
 
 if __name__ == "__main__":

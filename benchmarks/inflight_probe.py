@@ -29,22 +29,27 @@ def one_run(residents: int, linger_days: float) -> dict[str, float]:
 
     import govsim
     from govsim.model.calendar import DAY
-    from govsim.model.world import World
-    from govsim.run import _run
+    from govsim.model.engine import start
+    from govsim.model.plan import plan_run
+    from govsim.model.request import request_process
+    from govsim.model.state import Ctx, new_context
+    from govsim.run import _rare_gc
 
-    world = World(govsim.load_scenario(scaling_overrides(residents)), 1)
-    base = world.request_process
+    plan = plan_run(govsim.load_scenario(scaling_overrides(residents)), 1)
+    c = new_context(plan)
+    base = request_process(c)
 
-    def lingering(w: World, i: int) -> Generator[Any, Any, Any]:
-        yield from base(w, i)
-        yield w.env.timeout(linger_days * DAY)
+    def lingering(c: Ctx, i: int) -> Generator[Any, Any, Any]:
+        yield from base(c, i)
+        yield c.env.timeout(linger_days * DAY)
 
-    world.request_process = lingering
     t0 = time.perf_counter()
-    _run(world, False)
+    start(c, lingering)
+    with _rare_gc():
+        c.env.run(until=plan.horizon)
     wall = time.perf_counter() - t0
-    n = len(world.need_times)
-    return {"us_per_request": wall / n * 1e6, "pending_at_end": len(world.env._queue)}
+    n = len(plan.needs)
+    return {"us_per_request": wall / n * 1e6, "pending_at_end": len(c.env._queue)}
 
 
 def main() -> None:

@@ -16,9 +16,14 @@ from govsim.config.scenario import Scenario
 from govsim.kpis import channel_kpis, compute_kpis, group_kpis
 from govsim.model.calendar import DAY, WorkCalendar
 from govsim.model.costs import gov_costs, villager_costs
-from govsim.model.records import categorical, outcome_categorical
+from govsim.model.demand import Needs
+from govsim.model.engine import start
+from govsim.model.log import categorical
+from govsim.model.plan import RunPlan, plan_run
+from govsim.model.platform import platform_frame
 from govsim.model.risk import risk_kpis, wrong_grants
-from govsim.model.world import World
+from govsim.model.sampler import Sampler
+from govsim.model.state import Ctx, DrawSource, RunState, new_context
 
 __all__ = ["RunResult", "simulate"]
 
@@ -41,47 +46,62 @@ class RunResult:
         return group_kpis(self.requests, column)
 
 
-def simulate(scenario: Scenario, seed: int | None = None, *, progress: bool = False) -> RunResult:
-    """Run ``scenario`` once with ``seed`` (default: ``scenario.run.seed``)."""
+def simulate(scenario: Scenario, seed: int | None = None, *, progress: bool = False,
+             needs: Needs | None = None, draws: DrawSource | None = None) -> RunResult:
+    """Run ``scenario`` once with ``seed`` (default: ``scenario.run.seed``).
+
+    ``needs`` replaces the drawn needs and ``draws`` the per-request random
+    numbers (tests pass fixed ones to check exact event times).
+    """
     seed = scenario.run.seed if seed is None else int(seed)
     t0 = time.perf_counter()
-    world = World(scenario, seed)
-    _run(world, progress)
-    requests = _requests_frame(world)
-    kpis = compute_kpis(requests, scenario.behaviour.time_value_per_hour)
-    kpis = pd.concat([kpis, _channel_kpis(world, scenario, requests)]).rename("value")
-    risk, breach_table = risk_kpis(world, requests, wrong_grants(world))   # issue 5: risk KPIs
+    plan = plan_run(scenario, seed, needs)
+    c = new_context(plan, draws)
+    sampler = start(c)
+    with _rare_gc():
+        _run_loop(c, progress)
+    requests = _requests_frame(c)
+    kpis = compute_kpis(requests, plan.scenario.behaviour.time_value_per_hour)
+    grants = wrong_grants(plan, c.state.streams)
+    kpis = pd.concat([kpis, _channel_kpis(plan, c.state, requests, grants)]).rename("value")
+    risk, breach_table = risk_kpis(plan, c.state.streams, requests, grants)
     kpis = pd.concat([kpis, pd.Series(risk, dtype=float)]).rename("value")
     wall = time.perf_counter() - t0
-    return RunResult(scenario, seed, requests, kpis, _timeseries(world), _utilisation(world), wall,
-                     extra={"breaches": breach_table})
+    return RunResult(scenario, seed, requests, kpis, _timeseries(c, sampler), _utilisation(plan, c.state),
+                     wall, extra={"breaches": breach_table, "outages": _outages(c.state)})
 
 
-def _channel_kpis(world: World, scenario: Scenario, requests: pd.DataFrame) -> pd.Series:
+def _channel_kpis(plan: RunPlan, state: RunState, requests: pd.DataFrame, grants: float) -> pd.Series:
     """Channel shares, who is able to go online, government and villagers' costs."""
     k = channel_kpis(requests)
-    pop, cm = world.pop, world.chan
+    pop = plan.pop
     elderly = pop.band_elderly[pop.band]
-    k["online_able_share"] = float(cm.access.mean()) if pop.size else float("nan")
-    k["online_able_share_60plus"] = float(cm.access[elderly].mean()) if elderly.any() else float("nan")
-    costs = gov_costs(world, scenario, requests)
+    k["online_able_share"] = float(plan.access.mean()) if pop.size else float("nan")
+    k["online_able_share_60plus"] = float(plan.access[elderly].mean()) if elderly.any() else float("nan")
+    costs = gov_costs(plan, state, requests, grants)
     k["gov_cost"] = costs.pop("gov_cost")
     k["gov_cost_per_request"] = k["gov_cost"] / len(requests) if len(requests) else float("nan")
-    k["villager_cost"] = float(villager_costs(requests, scenario.behaviour.time_value_per_hour).sum())
+    k["villager_cost"] = float(villager_costs(requests, plan.scenario.behaviour.time_value_per_hour).sum())
     k.update(costs)
     return pd.Series(k, dtype=float)
 
 
-def _timeseries(world: World) -> pd.DataFrame:
+def _timeseries(c: Ctx, sampler: Sampler) -> pd.DataFrame:
     """Office samples, plus platform rows (queue = attempts in the interval, in_service = 1 if up)."""
-    df = world.sampler.frame()
-    if not world.chan.apps:
+    df = sampler.frame()
+    if not c.plan.apps:
         return df
-    plat = world.chan.timeseries()
+    plat = platform_frame(c.state.platform)
     names = [*df["office"].cat.categories, *sorted(set(plat["office"]))]
     out = pd.concat([df.assign(office=df["office"].astype(str)), plat], ignore_index=True)
     out["office"] = pd.Categorical(out["office"], categories=names)
     return out
+
+
+def _outages(state: RunState) -> pd.DataFrame:
+    """The platform outages of the run (app, start and end day; end infinite if still down)."""
+    rows = [(f"platform:app{a + 1}", s / DAY, e / DAY) for s, e, a in state.platform.outages]
+    return pd.DataFrame(rows, columns=["office", "start_day", "end_day"])
 
 
 @contextmanager
@@ -103,38 +123,27 @@ def _rare_gc() -> Iterator[None]:
         gc.set_threshold(*old)
 
 
-def _run(world: World, progress: bool) -> None:
-    with _rare_gc():
-        _run_loop(world, progress)
-
-
-def _run_loop(world: World, progress: bool) -> None:
+def _run_loop(c: Ctx, progress: bool) -> None:
+    horizon = c.plan.scenario.run.horizon_days
     if not progress:
-        world.run()
+        c.env.run(until=horizon * DAY)
         return
-    horizon = world.scenario.run.horizon_days
-    world.start()
     with tqdm(total=round(horizon), unit="day", desc="simulating", leave=False) as bar:
         day = 0.0
         while day < horizon:
             step = min(5.0, horizon - day)
-            world.env.run(until=(day + step) * DAY)
+            c.env.run(until=(day + step) * DAY)
             day += step
             bar.update(round(day) - bar.n)
 
 
-def _requests_frame(world: World) -> pd.DataFrame:
-    pop, needs, sc = world.pop, world.needs, world.scenario
+def _requests_frame(c: Ctx) -> pd.DataFrame:
+    """The requests frame: the log's columns and, from the plan, who, where, which item, when."""
+    plan = c.plan
+    pop, needs, sc = plan.pop, plan.needs, plan.scenario
     v = needs.villager
     village = pop.village[v]
-    cols = world.rec.columns()
-    t_need = needs.time
-    turnaround = (cols.pop("t_end") - t_need) / DAY
-    outcome = outcome_categorical(cols.pop("outcome_code"))
-    turnaround[np.asarray(outcome) != "completed"] = np.nan
-    handoff = cols.pop("handoff_min") / DAY
-    chan = world.chan.columns()
-    df = pd.DataFrame({
+    planned = {
         "request_id": np.arange(len(needs), dtype=np.int64),
         "villager_id": v,
         "township": categorical(pop.villages.township[village], list(pop.villages.township_names)),
@@ -142,33 +151,30 @@ def _requests_frame(world: World) -> pd.DataFrame:
         "age_band": categorical(pop.band[v], list(pop.band_names)),
         "elderly": pop.band_elderly[pop.band[v]],
         "item": categorical(needs.item, [i.key for i in sc.items]),
-        **{k: c for k, c in chan.items() if k.startswith("channel_")},
-        "t_need_day": t_need / DAY,
-        "turnaround_days": turnaround,
-        "outcome": outcome,
-        "handoff_days": handoff,
-        **cols,
-        **{k: c for k, c in chan.items() if not k.startswith("channel_")},
-        **world.risk.columns(),
-    })
-    return df
+        "t_need_day": needs.time / DAY,
+        "trained": plan.trained[v],
+    }
+    return c.log.frame(planned, needs.time)
 
 
-def _utilisation(world: World) -> pd.DataFrame:
-    open_min = _open_minutes(world.cal, world.scenario.run.horizon_days)
-    horizon = world.scenario.run.horizon_days * DAY
+def _utilisation(plan: RunPlan, state: RunState) -> pd.DataFrame:
+    """Busy and available minutes and cases served, per kind and office group (and the proxies)."""
+    open_min = _open_minutes(plan.cal, plan.scenario.run.horizon_days)
+    horizon = plan.horizon
     rows: dict[tuple[str, str], list[float]] = {}
-    for c in world.offices.counters:
+    for c in state.counters:
         r = rows.setdefault(("counter", c.name), [0.0, 0.0, 0.0])
         r[0] += c.busy_min
         r[1] += c.capacity * open_min
         r[2] += c.served
-    for b in world.offices.backoffices:
+    for b in state.backoffices:
         r = rows.setdefault(("backoffice", b.dept), [0.0, 0.0, 0.0])
         r[0] += b.busy_min
-        r[1] += b.capacity * (horizon if world.cal.always_open else open_min)
+        r[1] += b.capacity * (horizon if plan.cal.always_open else open_min)
         r[2] += b.done
-    extra = world.chan.utilisation(open_min)
+    px = state.proxies
+    extra = [("proxy", "proxy", px.busy_min, sum(r.capacity for r in px.agents) * open_min, float(px.tasks))
+             ] if px.agents else []
     df = pd.DataFrame([*((k[0], k[1], *v) for k, v in rows.items()), *extra],
                       columns=["kind", "office", "busy_min", "capacity_min", "served"])
     df["utilisation"] = df["busy_min"] / df["capacity_min"]

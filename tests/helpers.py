@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable
 
 import numpy as np
+import pandas as pd
 
 import govsim
 from govsim.config.scenario import (
@@ -17,7 +18,6 @@ from govsim.config.scenario import (
     VillageSpec,
 )
 from govsim.model.demand import Needs
-from govsim.model.world import World
 
 
 def tiny_scenario(
@@ -42,8 +42,10 @@ def tiny_scenario(
                               knows_requirements_base=1.0, knows_requirements_literacy=0.0,
                               missing_doc_literacy_factor=0.0, **(behaviour or {}))
     run = dataclasses.replace(base.run, horizon_days=horizon_days, sample_interval_min=60.0)
+    held = {d.key for d in departments} | {"villager"}
+    documents = tuple(d for d in base.documents if d.holder in held)   # as validation requires
     return dataclasses.replace(base, population=pop, departments=departments, items=items,
-                               documents=base.documents, governance=gov, behaviour=beh, run=run)
+                               documents=documents, governance=gov, behaviour=beh, run=run)
 
 
 def dept(key: str, level: str = "township", windows: int = 1, staff: int = 1) -> DepartmentSpec:
@@ -65,7 +67,10 @@ def step(dept_key: str, counter: float = 0.0, back: float = 0.0, review: float =
 
 
 class FixedDraws:
-    """Draws that are fixed numbers: exponentials 1.0 (means exactly), uniforms by rule."""
+    """Draws that are fixed numbers: exponentials 1.0 (means exactly), uniforms by rule.
+
+    A ``govsim.model.state.DrawSource``: passed to ``govsim.simulate(..., draws=...)``.
+    """
 
     def __init__(self, uni: Callable[[str, int, int], float] | None = None) -> None:
         self._uni = uni or (lambda purpose, i, k: 0.0)
@@ -77,14 +82,16 @@ class FixedDraws:
         return self._uni(purpose, i, k)
 
 
-def run_world(scenario: Scenario, times: list[float], villagers: list[int] | None = None,
-              items: list[int] | None = None, draws: FixedDraws | None = None) -> World:
-    """Run ``scenario`` with needs injected at ``times`` (minutes) and fixed draws."""
+def run_requests(scenario: Scenario, times: list[float], villagers: list[int] | None = None,
+                 items: list[int] | None = None, draws: FixedDraws | None = None) -> pd.DataFrame:
+    """The requests frame of ``scenario`` run with needs at ``times`` (minutes) and fixed draws."""
     n = len(times)
     needs = Needs(np.asarray(times, dtype=float),
                   np.asarray(villagers or list(range(n)), dtype=np.int64),
                   np.asarray(items or [0] * n, dtype=np.int16))
-    w = World(scenario, seed=1, needs=needs)
-    w.draws = draws or FixedDraws()  # type: ignore[assignment]
-    w.run()
-    return w
+    return govsim.simulate(scenario, seed=1, needs=needs, draws=draws or FixedDraws()).requests
+
+
+def end_minute(req: pd.DataFrame, i: int) -> float:
+    """When completed request ``i`` was decided, in minutes (from the public frame, in days)."""
+    return float((req["t_need_day"][i] + req["turnaround_days"][i]) * 1440.0)

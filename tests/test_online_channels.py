@@ -9,12 +9,12 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import govsim
 from govsim.config.scenario import Scenario
 from govsim.errors import ScenarioError
-from govsim.model.world import World
 
 SEED = 7
 SHORT = ["run.horizon_days=90"]
@@ -60,16 +60,15 @@ def test_ideal_online_dominates_and_trips_fall() -> None:
 
 def test_no_online_submission_during_an_outage() -> None:
     sc = _scenario("channels=online_first", "platform.mtbf_hours=20", "platform.mttr_hours=10")
-    w = World(sc, SEED)
-    w.run()
-    cm = w.chan
-    assert len(cm.outages) > 20
-    t = np.asarray(cm.t_submit)
+    r = govsim.simulate(sc, SEED)
+    outages = r.extra["outages"]
+    assert isinstance(outages, pd.DataFrame) and len(outages) > 20
+    t = r.requests["t_submit_day"].to_numpy()
     t = t[~np.isnan(t)]
     assert len(t) > 100
-    for start, end, _ in cm.outages:
+    for start, end in zip(outages["start_day"], outages["end_day"], strict=True):
         assert not ((t > start) & (t < end)).any()
-    assert (np.asarray(cm.reason) == 3).sum() > 0      # some attempts failed on an outage
+    assert (r.requests["failure_reason"] == "outage").sum() > 0      # some attempts failed on an outage
 
 
 def test_proxies_cut_the_elderly_trips() -> None:

@@ -14,7 +14,7 @@ import dataclasses
 import pytest
 
 from govsim.config.scenario import Scenario
-from tests.helpers import FixedDraws, dept, item, run_world, step, tiny_scenario
+from tests.helpers import FixedDraws, dept, end_minute, item, run_requests, step, tiny_scenario
 
 DEPTS = (dept("social_security"), dept("village_committee", level="village"))
 
@@ -35,35 +35,34 @@ def _uni(purpose: str, i: int, k: int) -> float:
 
 
 def test_wrong_denial_appeal_exact_times():
-    w = run_world(_scenario({"automated_checks": True, "false_negative": 0.5, "appeal_delay_days": 5.0,
-                             "appeal_review_days": 5.0}), [0.0], draws=FixedDraws(_uni))
-    r, rm = w.rec, w.risk
+    r = run_requests(_scenario({"automated_checks": True, "false_negative": 0.5, "appeal_delay_days": 5.0,
+                                "appeal_review_days": 5.0}), [0.0], draws=FixedDraws(_uni))
     # Monday: arrives 510, intake 20 min + 2 min exchange call: decision (a wrong denial) at 532.
     # Appeal 5 days later (Saturday 08:52): the hall is closed, so Monday (day 7) at opening,
     # 7*1440 + 510 = 10590, served 20 min to 10610; review 5 working days: Monday day 14, 08:50.
-    assert r.t_end[0] == 14 * 1440.0 + 530.0
-    assert rm.appeal_min[0] == 14 * 1440.0 + 530.0 - 532.0
-    assert rm.wrong_denial[0] and rm.auto[0]
-    assert (r.trips[0], r.counter_visits[0], r.outcome[0], r.exchange_calls[0]) == (2, 2, 1, 1)
+    assert end_minute(r, 0) == pytest.approx(14 * 1440.0 + 530.0)
+    assert r.appeal_days[0] * 1440.0 == pytest.approx(14 * 1440.0 + 530.0 - 532.0)
+    assert r.wrong_denial[0] and r.auto_checked[0]
+    assert (r.trips[0], r.counter_visits[0], r.outcome[0], r.exchange_calls[0]) == (2, 2, "completed", 1)
 
 
 def test_no_wrong_denial_when_false_negative_is_zero():
-    w = run_world(_scenario({"automated_checks": True, "false_negative": 0.0}), [0.0], draws=FixedDraws(_uni))
-    assert w.rec.t_end[0] == 532.0 and not w.risk.wrong_denial[0] and w.risk.auto[0]
-    assert w.rec.trips[0] == 1
+    r = run_requests(_scenario({"automated_checks": True, "false_negative": 0.0}), [0.0],
+                     draws=FixedDraws(_uni))
+    assert end_minute(r, 0) == pytest.approx(532.0) and not r.wrong_denial[0] and r.auto_checked[0]
+    assert r.trips[0] == 1
 
 
 def test_lost_application_resubmitted_exact_times():
-    w = run_world(_scenario(security={"application_loss_prob": 0.5, "resubmit_delay_days": 10.0}),
-                  [0.0], draws=FixedDraws(_uni))
-    r = w.rec
+    r = run_requests(_scenario(security={"application_loss_prob": 0.5, "resubmit_delay_days": 10.0}),
+                     [0.0], draws=FixedDraws(_uni))
     # decision due at 532; noticed lost 10 days later (Thursday day 10, 08:52, past opening),
     # so the villager comes Friday (day 11) at opening: 11*1440 + 510, served 20 min.
-    assert r.t_end[0] == 11 * 1440.0 + 530.0
-    assert (w.risk.resubmissions[0], r.trips[0], r.outcome[0]) == (1, 2, 1)
+    assert end_minute(r, 0) == pytest.approx(11 * 1440.0 + 530.0)
+    assert (r.resubmissions[0], r.trips[0], r.outcome[0]) == (1, 2, "completed")
 
 
 @pytest.mark.parametrize("loss", [0.0])
 def test_no_resubmission_without_losses(loss: float):
-    w = run_world(_scenario(security={"application_loss_prob": loss}), [0.0], draws=FixedDraws(_uni))
-    assert w.risk.resubmissions[0] == 0 and w.rec.t_end[0] == 532.0
+    r = run_requests(_scenario(security={"application_loss_prob": loss}), [0.0], draws=FixedDraws(_uni))
+    assert r.resubmissions[0] == 0 and end_minute(r, 0) == pytest.approx(532.0)

@@ -9,9 +9,8 @@ import pytest
 
 import govsim
 from govsim.errors import ScenarioError
+from govsim.model.plan import RunPlan, plan_run
 from govsim.model.security import held_first_times, holders
-from govsim.model.world import World
-from govsim.run import _requests_frame
 
 SEED = 7
 SHORT = ["run.horizon_days=60", "population.residents_per_township=6000"]
@@ -23,10 +22,9 @@ def _run(overrides: list[str]) -> govsim.RunResult:
     return govsim.simulate(govsim.load_scenario([*SHORT, *overrides]), seed=SEED)
 
 
-def _world(overrides: list[str]) -> tuple[World, pd.DataFrame]:
-    w = World(govsim.load_scenario([*SHORT, *overrides]), SEED)
-    w.run()
-    return w, _requests_frame(w)
+def _planned(overrides: list[str]) -> tuple[RunPlan, pd.DataFrame]:
+    sc = govsim.load_scenario([*SHORT, *overrides])
+    return plan_run(sc, SEED), govsim.simulate(sc, SEED).requests
 
 
 def test_siloed_breach_exposes_only_that_holders_records():
@@ -45,8 +43,8 @@ def test_siloed_breach_exposes_only_that_holders_records():
 
 
 def test_full_sharing_concentrates_records():
-    w0, req0 = _world(["governance=siloed"])
-    w1, req1 = _world(["governance=shared_data"])
+    w0, req0 = _planned(["governance=siloed"])
+    w1, req1 = _planned(["governance=shared_data"])
     held0, held1 = held_first_times(w0, req0), held_first_times(w1, req1)
     assert "exchange" not in held0 and "exchange" in held1
     biggest_dept = max(len(v) for k, v in held1.items() if k != "exchange")
@@ -102,8 +100,7 @@ def test_proactive_granting_raises_take_up_of_those_who_would_not_apply():
 
 def test_default_presets_keep_the_core_request_process():
     for o in ([], ["governance=shared_data"], ["channels=inclusive"], ["security=strong"]):
-        w = World(govsim.load_scenario([*SHORT, *o]), SEED)
-        assert not w.risk.active and w.request_process is w.risk.base   # unchanged behaviour
+        assert not plan_run(govsim.load_scenario([*SHORT, *o]), SEED).risk   # no take-up, loss or appeal rule
     res = _run([])
     assert res.requests["applied"].all()
     assert res.kpis["resubmissions_mean"] == 0 and res.kpis["wrong_denials"] == 0

@@ -2,6 +2,8 @@
 
 A :class:`Scenario` is produced by :func:`govsim.config.validate.build_scenario`
 from the composed Hydra configuration. The model reads it; nothing mutates it.
+No field has a default: every value comes from the YAML in ``configs/``, the
+only place a default is written (tests/test_config_defaults.py).
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ class PopulationSpec:
     coverage_max: float
     literacy_concentration: float
     bands: tuple[AgeBandSpec, ...]
-    villages: tuple[VillageSpec, ...] | None = None
+    villages: tuple[VillageSpec, ...] | None   # a roster, or None: villages are generated
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +171,7 @@ class GovernanceSpec:
     certificate_min: float
     reject_min: float
     pickup_min: float
-    remote_identity: bool = False   # online applications need no in-person identity step
+    remote_identity: bool  # online applications need no in-person identity step
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,100 +194,100 @@ class ChannelSpec:
     """Channels offered to villagers: counters, online self-service, assisted (proxy agents)."""
 
     counters_open: bool   # false: no applications at counters for items available online
-    online: bool = False
-    assisted: bool = False
-    fallback: tuple[str, ...] = ("counter",)
-    online_retries: int = 2
-    retry_delay_hours: float = 4.0
-    waking_start_min: float = 420.0
-    waking_end_min: float = 1320.0
-    attempt_min: float = 20.0
-    literacy_min: float = 0.1
-    connection_fail_factor: float = 0.67
-    giveup_base: float = 0.3
-    giveup_literacy: float = 0.4
-    identity_min: float = 5.0
-    proxies_per_village: int = 0
-    proxy_mode: Literal["online", "paper"] = "online"
-    proxy_literacy: float = 0.8
-    proxy_task_min: float = 60.0
-    proxy_batch_days: int = 7
-    choice: ChoiceSpec | None = None
+    online: bool
+    assisted: bool
+    fallback: tuple[str, ...]
+    online_retries: int
+    retry_delay_hours: float
+    waking_start_min: float
+    waking_end_min: float
+    attempt_min: float
+    literacy_min: float
+    connection_fail_factor: float
+    giveup_base: float
+    giveup_literacy: float
+    identity_min: float
+    proxies_per_village: int
+    proxy_mode: Literal["online", "paper"]
+    proxy_literacy: float
+    proxy_task_min: float
+    proxy_batch_days: int
+    choice: ChoiceSpec
 
 
 @dataclass(frozen=True, slots=True)
 class PlatformSpec:
     """The online platform(s): number of apps, outages, usability and capacity."""
 
-    apps: int = 1
-    assignment: Literal["round_robin", "department"] = "department"
-    mtbf_hours: float = 500.0
-    mttr_hours: float = 2.0
-    complexity: float = 1.0
-    app_setup_min: float = 30.0
-    app_not_found_prob: float = 0.1
-    capacity_per_hour: float = 200.0
-    two_way: bool = True                 # complaints and requests (诉求) online too; false: in person only
-    complaint_target_days: float = 15.0  # response-time target for complaints and requests
-    hotline_share: float = 0.0           # share of complaints made by telephone hotline when two_way
+    apps: int
+    assignment: Literal["round_robin", "department"]
+    mtbf_hours: float
+    mttr_hours: float
+    complexity: float
+    app_setup_min: float
+    app_not_found_prob: float
+    capacity_per_hour: float
+    two_way: bool  # complaints and requests (诉求) online too; false: in person only
+    complaint_target_days: float  # response-time target for complaints and requests
+    hotline_share: float  # share of complaints made by telephone hotline when two_way
 
 
 @dataclass(frozen=True, slots=True)
 class SecuritySpec:
     """Data holders' breach rates, security investment and stability (see govsim.model.security)."""
 
-    level: str = "basic"
-    department_breaches_per_year: float = 0.05
-    exchange_breaches_per_year: float = 0.2
-    platform_breaches_per_year: float = 0.2
-    investment_per_holder_year: float = 0.0
-    application_loss_prob: float = 0.0
-    resubmit_delay_days: float = 10.0
+    level: str
+    department_breaches_per_year: float
+    exchange_breaches_per_year: float
+    platform_breaches_per_year: float
+    investment_per_holder_year: float
+    application_loss_prob: float
+    resubmit_delay_days: float
 
 
 @dataclass(frozen=True, slots=True)
 class ProactiveSpec:
     """Proactive granting (免申即享), automated checks and their errors, awareness (take-up)."""
 
-    enabled: bool = False
-    automated_checks: bool = False
-    false_negative: float = 0.03
-    false_positive: float = 0.01
-    appeal_delay_days: float = 5.0
-    appeal_review_days: float = 5.0
-    wrong_grant_cost: float = 1500.0
-    confirm_prob: float = 0.3
-    confirm_days: float = 3.0
-    awareness_base: float = 1.0
-    awareness_literacy: float = 0.0
-    awareness_elderly: float = 0.0
+    enabled: bool
+    automated_checks: bool
+    false_negative: float
+    false_positive: float
+    appeal_delay_days: float
+    appeal_review_days: float
+    wrong_grant_cost: float
+    confirm_prob: float
+    confirm_days: float
+    awareness_base: float
+    awareness_literacy: float
+    awareness_elderly: float
 
 
 @dataclass(frozen=True, slots=True)
 class InterventionSpec:
     """Switchable, costed interventions."""
 
-    training_bands: tuple[str, ...] = ()
-    training_share: float = 0.0
-    training_literacy_gain: float = 0.0
-    training_cost_per_trainee: float = 0.0
-    coverage_min: float = 0.0
-    infrastructure_cost_per_village: float = 0.0
-    unify_apps: bool = False
-    unify_cost: float = 0.0
-    staff_to_backoffice: int = 0
+    training_bands: tuple[str, ...]
+    training_share: float
+    training_literacy_gain: float
+    training_cost_per_trainee: float
+    coverage_min: float
+    infrastructure_cost_per_village: float
+    unify_apps: bool
+    unify_cost: float
+    staff_to_backoffice: int
 
 
 @dataclass(frozen=True, slots=True)
 class CostSpec:
     """Unit costs for government cost (yuan)."""
 
-    staff_per_year: float = 80000.0
-    platform_per_app_year: float = 200000.0
-    online_per_transaction: float = 1.5
-    counter_per_visit: float = 85.0
-    proxy_per_task: float = 10.0
-    proxy_stipend_per_year: float = 6000.0
+    staff_per_year: float
+    platform_per_app_year: float
+    online_per_transaction: float
+    counter_per_visit: float
+    proxy_per_task: float
+    proxy_stipend_per_year: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,11 +329,11 @@ class Scenario:
     channels: ChannelSpec
     behaviour: BehaviourSpec
     run: RunSpec
-    platform: PlatformSpec = PlatformSpec()
-    interventions: InterventionSpec = InterventionSpec()
-    costs: CostSpec = CostSpec()
-    security: SecuritySpec = SecuritySpec()
-    proactive: ProactiveSpec = ProactiveSpec()
+    platform: PlatformSpec
+    interventions: InterventionSpec
+    costs: CostSpec
+    security: SecuritySpec
+    proactive: ProactiveSpec
 
     def to_dict(self) -> dict[str, Any]:
         """A plain, JSON-able dict of every value (for hashing and manifests)."""

@@ -64,12 +64,11 @@ def build_scenario(cfg: Mapping[str, Any]) -> Scenario:
         channels=_channels(root.child("channels"), population.bands),
         behaviour=_behaviour(root.child("behaviour")),
         run=_run(root.child("run")),
-        platform=_platform(root.child("platform")) if "platform" in cfg else PlatformSpec(),
-        interventions=(_interventions(root.child("interventions"), band_names)
-                       if "interventions" in cfg else InterventionSpec()),
-        costs=_costs(root.child("costs")) if "costs" in cfg else CostSpec(),
-        security=_security(root.child("security")) if "security" in cfg else SecuritySpec(),
-        proactive=_proactive(root.child("proactive")) if "proactive" in cfg else ProactiveSpec(),
+        platform=_platform(root.child("platform")),
+        interventions=_interventions(root.child("interventions"), band_names),
+        costs=_costs(root.child("costs")),
+        security=_security(root.child("security")),
+        proactive=_proactive(root.child("proactive")),
     )
     root.done()
     return scenario
@@ -125,7 +124,7 @@ def _population(r: Reader) -> PopulationSpec:
     cmax = r.number("county_travel_min_max", cmin, 1440.0)
     covmin = r.probability("coverage_min")
     covmax = r.number("coverage_max", covmin, 1.0)
-    csv = r.raw("villages_csv", None)
+    csv = r.raw("villages_csv")
     spec = PopulationSpec(
         townships=r.integer("townships", 1, 10_000),
         villages_min=vmin,
@@ -295,7 +294,7 @@ def _governance(r: Reader, doc_keys: set[str]) -> GovernanceSpec:
         certificate_min=r.number("certificate_min", 0.0, 1440.0, lo_open=True),
         reject_min=r.number("reject_min", 0.0, 1440.0, lo_open=True),
         pickup_min=r.number("pickup_min", 0.0, 1440.0, lo_open=True),
-        remote_identity=r.flag("remote_identity", default=False),
+        remote_identity=r.flag("remote_identity"),
     )
     r.done()
     return spec
@@ -306,10 +305,6 @@ FALLBACKS = ("retry", "proxy", "counter", "give_up")
 
 def _channels(r: Reader, bands: tuple[AgeBandSpec, ...]) -> ChannelSpec:
     """Channels offered, online behaviour, proxies and the choice model (see configs/channels)."""
-    if set(r.data) == {"counters_open"}:   # a bare offline setting (older configs)
-        spec = ChannelSpec(counters_open=r.flag("counters_open"))
-        r.done()
-        return spec
     fallback = r.strings("fallback")
     for f in fallback:
         if f not in FALLBACKS:
@@ -386,9 +381,9 @@ def _platform(r: Reader) -> PlatformSpec:
         app_setup_min=r.number("app_setup_min", 0.0, 10_000.0),
         app_not_found_prob=r.probability("app_not_found_prob"),
         capacity_per_hour=r.number("capacity_per_hour", 0.0, 1e9, lo_open=True),
-        two_way=r.flag("two_way", default=True),
-        complaint_target_days=r.number("complaint_target_days", 0.0, 3650.0, lo_open=True, default=15.0),
-        hotline_share=r.probability("hotline_share", default=0.0),
+        two_way=r.flag("two_way"),
+        complaint_target_days=r.number("complaint_target_days", 0.0, 3650.0, lo_open=True),
+        hotline_share=r.probability("hotline_share"),
     )
     r.done()
     return spec

@@ -19,12 +19,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from govsim.config.scenario import ChoiceSpec
+
 __all__ = [
     "ASSISTED",
     "CHANNELS",
     "OFFLINE",
     "ONLINE",
     "choice_probabilities",
+    "choose_channel",
+    "fallback_channel",
     "pick",
     "update_propensity",
     "utility",
@@ -73,3 +77,45 @@ def update_propensity(propensity: float, success: bool, gain: float, loss: float
     """The online propensity after one attempt: up by ``gain`` on success, down by ``loss``."""
     value = propensity + gain if success else propensity - loss
     return min(max(value, lo), hi)
+
+
+def choose_channel(available: tuple[bool, bool, bool], hours: tuple[float, float, float],
+                   yuan: tuple[float, float, float], effort: float, intercepts: tuple[float, float],
+                   c: ChoiceSpec, u: float) -> int | None:
+    """The first channel of a villager (None if none is open to them).
+
+    ``available`` and the expected ``hours`` and ``yuan`` are per channel
+    (offline, online, assisted); ``intercepts`` are the villager's online
+    (age band plus learnt propensity) and assisted intercepts; ``u`` a
+    uniform draw, used only when there is a choice.
+    """
+    if sum(available) <= 1:
+        return available.index(True) if any(available) else None
+    bt, bc, be = c.beta_time_per_hour, c.beta_cost_per_yuan, c.beta_effort
+    utils = [
+        utility(0.0, hours[0], yuan[0], 0.0, bt, bc, be),
+        utility(intercepts[0], hours[1], yuan[1], effort, bt, bc, be),
+        utility(intercepts[1], hours[2], yuan[2], 0.0, bt, bc, be),
+    ]
+    return pick(choice_probabilities(utils, available), u)
+
+
+def fallback_channel(fallback: Sequence[str], start: int, online: bool, proxy: bool,
+                     counter: bool) -> tuple[int | None, int]:
+    """The next channel after a failed online session, and where the next search starts.
+
+    The ``fallback`` entries from ``start`` on are tried in order, each once:
+    ``retry`` (online again), ``proxy``, ``counter``, ``give_up``; an entry
+    that is not offered is skipped. None: the villager gives up.
+    """
+    for k in range(start, len(fallback)):
+        f = fallback[k]
+        if f == "retry" and online:
+            return ONLINE, k + 1
+        if f == "proxy" and proxy:
+            return ASSISTED, k + 1
+        if f == "counter" and counter:
+            return OFFLINE, k + 1
+        if f == "give_up":
+            return None, k + 1
+    return None, len(fallback)

@@ -11,9 +11,11 @@ import math
 
 from govsim.config.scenario import CalendarSpec
 
-__all__ = ["DAY", "WorkCalendar"]
+__all__ = ["DAY", "YEAR_DAYS", "YEAR_MIN", "WorkCalendar"]
 
 DAY = 1440.0
+YEAR_DAYS = 365.0          # the model's year: rates per year and horizons in years use it
+YEAR_MIN = YEAR_DAYS * DAY
 
 
 class WorkCalendar:

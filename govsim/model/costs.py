@@ -1,4 +1,4 @@
-"""Government and villagers' costs of one run (yuan), from the world and the request records.
+"""Government and villagers' costs of one run (yuan), from the plan, the state and the request log.
 
 Government: staff (clerks and back-office staff, pro rata over the horizon),
 platform running costs (when online is offered), per-transaction costs
@@ -9,40 +9,33 @@ waiting, counter, online) valued at ``behaviour.time_value_per_hour``, plus fare
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
-from govsim.model.risk import wrong_grants
+from govsim.model.plan import RunPlan
 from govsim.model.security import security_costs
-
-if TYPE_CHECKING:
-    from govsim.config.scenario import Scenario
-    from govsim.model.world import World
+from govsim.model.state import RunState
 
 __all__ = ["gov_costs", "villager_costs"]
 
 
-def gov_costs(w: World, original: Scenario, req: pd.DataFrame) -> dict[str, float]:
+def gov_costs(plan: RunPlan, state: RunState, req: pd.DataFrame, wrong_grants: float) -> dict[str, float]:
     """Government cost components, yuan over the horizon."""
-    sc, c, iv = w.scenario, w.scenario.costs, w.scenario.interventions
-    years = sc.run.horizon_days / 365.0
-    staff = sum(x.capacity for x in w.offices.counters) + sum(b.capacity for b in w.offices.backoffices)
-    cm = w.chan
-    proxies = sum(r.capacity for r in cm.proxies)
+    c, iv = plan.scenario.costs, plan.scenario.interventions
+    years = plan.years
+    proxies = sum(r.capacity for r in state.proxies.agents)
     out = {
-        "gov_cost_staff": staff * c.staff_per_year * years,
-        "gov_cost_platform": cm.apps * c.platform_per_app_year * years,
+        "gov_cost_staff": plan.offices.staff * c.staff_per_year * years,
+        "gov_cost_platform": plan.apps * c.platform_per_app_year * years,
         "gov_cost_transactions": float(req["counter_visits"].sum()) * c.counter_per_visit
         + float(req["online_attempts"].sum()) * c.online_per_transaction
-        + cm.proxy_tasks * c.proxy_per_task,
-        "gov_cost_interventions": int(cm.trained.sum()) * iv.training_cost_per_trainee
-        + cm.upgraded * iv.infrastructure_cost_per_village
+        + state.proxies.tasks * c.proxy_per_task,
+        "gov_cost_interventions": int(plan.trained.sum()) * iv.training_cost_per_trainee
+        + plan.upgraded * iv.infrastructure_cost_per_village
         + proxies * c.proxy_stipend_per_year * years
-        + (iv.unify_cost if iv.unify_apps and original.platform.apps > 1 else 0.0),
+        + (iv.unify_cost if iv.unify_apps and plan.original.platform.apps > 1 else 0.0),
     }
-    out.update(security_costs(w, wrong_grants(w)))   # security investment, wrong grants (0 by default)
+    out.update(security_costs(plan, wrong_grants))   # security investment, wrong grants (0 by default)
     out["gov_cost"] = sum(out.values())
     return out
 

@@ -13,14 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from govsim.config.scenario import ItemSpec, RunSpec
-from govsim.model.calendar import DAY
+from govsim.model.calendar import DAY, YEAR_DAYS, YEAR_MIN
 from govsim.model.population import Population
 from govsim.model.streams import Streams
 
 __all__ = ["Needs", "generate_needs"]
 
-MONTH_DAYS = 365.0 / 12.0
-YEAR_MIN = 365.0 * DAY
+MONTH_DAYS = YEAR_DAYS / 12.0
 
 
 @dataclass(frozen=True)
@@ -49,13 +48,7 @@ def generate_needs(items: tuple[ItemSpec, ...], pop: Population, run: RunSpec,
 
 def eligible_units(it: ItemSpec, pop: Population, streams: Streams) -> np.ndarray:
     """Indices of the villagers eligible for ``it`` (heads for household items)."""
-    mask = np.ones(pop.size, dtype=bool)
-    if it.age_bands:
-        codes = [pop.band_names.index(b) for b in it.age_bands]
-        mask &= np.isin(pop.band, codes)
-    if it.unit == "household":
-        mask &= pop.household_head
-    units = np.flatnonzero(mask)
+    units = np.flatnonzero(pop.candidates(it.age_bands, it.unit == "household"))
     if it.eligible_share < 1.0:
         keep = streams.get(f"eligibility.{it.key}").random(len(units)) < it.eligible_share
         units = units[keep]

@@ -1,8 +1,9 @@
 """Interventions applied before a run: staff moves, app unification, training, coverage.
 
-Structural interventions change the scenario the world is built from (a new
+Structural interventions change the scenario the run is planned from (a new
 frozen Scenario; the caller's is untouched). Training and infrastructure
-change the drawn population and village coverage. Costs are in govsim.model.costs.
+return a new population and new village coverage (the drawn ones are untouched).
+Costs are in govsim.model.costs.
 """
 
 from __future__ import annotations
@@ -37,16 +38,16 @@ def apply_structural(sc: Scenario) -> Scenario:
     return out
 
 
-def train(pop: Population, iv: InterventionSpec, streams: Streams) -> np.ndarray:
-    """Raise trainees' literacy in place (before the run); a mask of the trainees."""
+def train(pop: Population, iv: InterventionSpec, streams: Streams) -> tuple[Population, np.ndarray]:
+    """The population after training (trainees' literacy raised), and a mask of the trainees."""
     if not iv.training_bands or iv.training_share <= 0 or iv.training_literacy_gain <= 0:
-        return np.zeros(pop.size, dtype=bool)
-    codes = [pop.band_names.index(b) for b in iv.training_bands]
-    in_bands = np.isin(pop.band, codes)
+        return pop, np.zeros(pop.size, dtype=bool)
+    in_bands = pop.in_bands(iv.training_bands)
     chosen = in_bands & (streams.get("interventions.training").random(pop.size) < iv.training_share)
-    pop.literacy[chosen] = np.minimum(pop.literacy[chosen] + iv.training_literacy_gain,
-                                      np.maximum(pop.literacy[chosen], LITERACY_CAP))
-    return chosen
+    literacy = pop.literacy.copy()
+    literacy[chosen] = np.minimum(literacy[chosen] + iv.training_literacy_gain,
+                                  np.maximum(literacy[chosen], LITERACY_CAP))
+    return dataclasses.replace(pop, literacy=literacy), chosen
 
 
 def upgrade_coverage(coverage: np.ndarray, iv: InterventionSpec) -> tuple[np.ndarray, int]:

@@ -1,122 +1,96 @@
-"""The request process: a villager's journey from a need to a decision (SimPy).
+"""The offline journey: trips to counters, back-office stages, pickup (SimPy processes).
 
 need -> (react) -> trips to counters (certificates, intake) -> back-office
-stages with hand-offs, review and public notice -> pickup -> completed.
+stages with hand-offs, review and public notice -> pickup.
 A visit that is not served before closing, or an application turned away at
 the counter, wastes the trip; after ``max_failed_trips`` wasted trips the
-villager gives up. Every trip, minute and document is written to the records.
+villager gives up. Every trip, minute and document is written to the log.
+Each process takes the run's context and the request index.
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from govsim.model.calendar import DAY
+from govsim.model.log import ABANDONED, COMPLETED
 from govsim.model.plans import ItemPlan, Stage, Task
-from govsim.model.records import ABANDONED, COMPLETED
+from govsim.model.state import Ctx
 
-if TYPE_CHECKING:
-    from govsim.model.world import World
-
-__all__ = ["Dispatcher", "offline_path", "request", "run_stages", "visits"]
+__all__ = ["check_exchange", "offline_path", "offline_request", "react", "run_stages", "visits"]
 
 Proc = Generator[Any, Any, Any]
 
 
-class Dispatcher:
-    """Start one request process at each need's time (needs are pre-generated, sorted).
-
-    A chain of timeouts whose callback starts the requests that are due, rather than
-    a generator process: the same events at the same times, without a generator
-    resume per request (about 5 % of an M/M/c run).
-    """
-
-    __slots__ = ("_next", "_w")
-
-    def __init__(self, w: World) -> None:
-        self._w = w
-        self._next = 0
-
-    def start(self) -> None:
-        """Schedule the first need (or start it now if it is due)."""
-        w = self._w
-        if not w.need_times:
-            return
-        if w.need_times[0] > w.env.now:
-            w.env.timeout(w.need_times[0] - w.env.now).callbacks.append(self._release)
-        else:
-            self._release(None)
-
-    def _release(self, _event: object) -> None:
-        """Start the request this timeout was set for, then every other one now due."""
-        w = self._w
-        env, times, start = w.env, w.need_times, w.request_process
-        i = self._next
-        env.process(start(w, i))
-        i += 1
-        n = len(times)
-        while i < n and not times[i] > env.now:
-            env.process(start(w, i))
-            i += 1
-        self._next = i
-        if i < n:
-            env.timeout(times[i] - env.now).callbacks.append(self._release)
+def react(c: Ctx, i: int) -> Proc:
+    """The villager's reaction delay between the need and acting on it."""
+    if c.react_max > 0:
+        yield c.env.timeout(c.draws.uni("react", i, 0) * c.react_max)
 
 
-def request(w: World, i: int) -> Proc:
-    """One request, from the need to its outcome."""
-    return _offline(w, i, w.plans[w.need_item[i]][w.need_village[i]], whole=True)
+def check_exchange(c: Ctx, i: int, exchange: tuple[Task, ...]) -> list[Task]:
+    """Verify documents on the data exchange; those that failed (their certificates are fetched)."""
+    fail = c.plan.scenario.governance.exchange_fail_prob
+    failed = [t for j, t in enumerate(exchange) if c.draws.uni("exchange", i, j) < fail]
+    c.log.exchange_calls[i] += len(exchange)
+    c.log.exchange_failures[i] += len(failed)
+    return failed
 
 
-def offline_path(w: World, i: int, plan: ItemPlan) -> Proc:
+def offline_request(c: Ctx, i: int) -> Proc:
+    """A whole request at the counters: react, the offline steps, finish."""
+    return _offline(c, i, c.plan.items[c.plan.need_item[i]][c.plan.need_village[i]], whole=True)
+
+
+def offline_path(c: Ctx, i: int, plan: ItemPlan) -> Proc:
     """Apply at the counter, the back-office stages and the pickup; False if given up."""
-    return _offline(w, i, plan, whole=False)
+    return _offline(c, i, plan, whole=False)
 
 
-def _offline(w: World, i: int, plan: ItemPlan, whole: bool) -> Proc:
-    """The offline steps; a ``whole`` request also reacts first and records its outcome.
+def _offline(c: Ctx, i: int, plan: ItemPlan, whole: bool) -> Proc:
+    """The offline steps; a ``whole`` request also reacts first and finishes.
 
-    ``request`` and ``offline_path`` return this generator itself rather than
-    wrapping it, which would add a generator frame to every resume.
+    ``offline_request`` and ``offline_path`` return this generator itself
+    rather than wrapping it, which would add a generator frame to every
+    resume (an offline-only run starts ``offline_request`` for each need:
+    about 5 % of an M/M/c run).
     """
-    env, rec = w.env, w.rec
-    if whole and w.react_max > 0:
-        yield env.timeout(w.draws.uni("react", i, 0) * w.react_max)
-    todo, intake = _intake(w, i, plan)
-    ok = yield from _visits(w, i, todo, intake)
+    if whole and c.react_max > 0:   # (checked here too: no generator is made for no delay)
+        yield from react(c, i)
+    todo, intake = _intake(c, i, plan)
+    ok = yield from _visits(c, i, todo, intake)
     if ok:
-        ok = yield from run_stages(w, i, plan.groups)
+        ok = yield from run_stages(c, i, plan.groups)
     if ok and plan.pickup is not None:
-        ok = yield from _visits(w, i, [plan.pickup], None)
+        ok = yield from _visits(c, i, [plan.pickup], None)
     if whole:
-        rec.outcome[i] = COMPLETED if ok else ABANDONED
-        rec.t_end[i] = env.now
-        w.home_at.pop(i, None)
+        c.log.finish(i, COMPLETED if ok else ABANDONED, c.env.now)
+        c.state.home_at.pop(i, None)
     return ok
 
 
-def run_stages(w: World, i: int, groups: tuple[tuple[Stage, ...], ...]) -> Proc:
+def run_stages(c: Ctx, i: int, groups: tuple[tuple[Stage, ...], ...]) -> Proc:
     """The back-office stages in order (a group's stages in parallel); False if given up."""
-    env = w.env
+    env = c.env
     for group in groups:
         if len(group) == 1:
-            ok = yield from _stage(w, i, group[0])
+            ok = yield from _stage(c, i, group[0])
         else:
-            done = yield env.all_of([env.process(_stage(w, i, s)) for s in group])
+            done = yield env.all_of([env.process(_stage(c, i, s)) for s in group])
             ok = all(done.values())
         if not ok:
             return False
     return True
 
 
-def visits(w: World, i: int, todo: list[Task]) -> Proc:
+def visits(c: Ctx, i: int, todo: list[Task]) -> Proc:
     """Trips for counter tasks that cannot be turned away (certificates, identity, pickup).
 
     Returns the trip generator itself rather than wrapping it, which would add a
     generator frame to every resume of the request.
     """
-    return _visits(w, i, todo, None)
+    return _visits(c, i, todo, None)
 
 
 class _Intake:
@@ -134,43 +108,43 @@ class _Intake:
 _OK, _GO_HOME, _FETCH = 0, 1, 2
 
 
-def _intake(w: World, i: int, plan: ItemPlan) -> tuple[list[Task], _Intake]:
+def _intake(c: Ctx, i: int, plan: ItemPlan) -> tuple[list[Task], _Intake]:
     """The first tasks: certificates first if the villager knows the rules, then the intake."""
-    w.rec.documents_required[i] = plan.personal_docs + len(plan.certificates)
+    c.log.documents_required[i] = plan.personal_docs + len(plan.certificates)
     if not plan.certificates:
         return [plan.intake], _Intake(plan, True)
-    knows = w.draws.uni("know", i, 0) < w.p_know[w.need_villager[i]]
+    knows = c.draws.uni("know", i, 0) < c.plan.p_know[c.plan.need_villager[i]]
     return ([*plan.certificates, plan.intake] if knows else [plan.intake]), _Intake(plan, knows)
 
 
-def _visits(w: World, i: int, todo: list[Task], intake: _Intake | None) -> Proc:
+def _visits(c: Ctx, i: int, todo: list[Task], intake: _Intake | None) -> Proc:
     """Go on trips until every task in ``todo`` is done; False if the villager gives up.
 
     Tasks at the same place are done on the same trip, in order. A trip is
     wasted if the office closes first, or if the application is turned away
-    and the intake is still to do when the villager goes home.
+    and the intake is still to do when the villager goes home. (Over 40 lines:
+    the tasks of one trip are served here rather than in a helper generator,
+    one frame less on every resume of the request.)
     """
-    env, rec = w.env, w.rec
+    env, log, home_at = c.env, c.log, c.state.home_at
     while todo:
         first = todo[0]
-        start = max(env.now, w.home_at.get(i, 0.0))
-        if w.always_open:
+        start = max(env.now, home_at.get(i, 0.0))
+        if c.always_open:
             arrive = start + first.travel
         else:
-            u = w.draws.uni("arrival", i, rec.trips[i] + rec.counter_visits[i])
-            arrive = w.cal.arrival_time(start, first.travel, u, w.spread)
+            u = c.draws.uni("arrival", i, log.trips[i] + log.counter_visits[i])
+            arrive = c.cal.arrival_time(start, first.travel, u, c.spread)
         if arrive > env.now:
             yield env.timeout(arrive - env.now)
         if first.trip:
-            rec.trips[i] += 1
-            rec.travel_min[i] += 2.0 * first.travel
-            rec.fare[i] += first.fare
-        # The tasks at this place, in order (written here rather than in a helper
-        # generator: one frame less on every resume of the request).
+            log.trips[i] += 1
+            log.travel_min[i] += 2.0 * first.travel
+            log.fare[i] += first.fare
         wasted = rejected = False
         while todo and todo[0].place == first.place:
             task = todo.pop(0)
-            verdict = yield from _serve(w, i, task, intake)
+            verdict = yield from _serve(c, i, task, intake)
             if verdict == _OK:
                 continue
             if verdict is None:                    # closed before being served
@@ -186,10 +160,10 @@ def _visits(w: World, i: int, todo: list[Task], intake: _Intake | None) -> Proc:
         else:
             wasted = rejected and intake is not None and intake.plan.intake in todo
         if first.travel:
-            w.home_at[i] = env.now + first.travel   # the case goes on while the villager rides home
+            home_at[i] = env.now + first.travel   # the case goes on while the villager rides home
         if wasted and first.trip:
-            rec.failed_trips[i] += 1
-            if rec.failed_trips[i] >= w.max_failed:
+            log.failed_trips[i] += 1
+            if log.failed_trips[i] >= c.max_failed:
                 return False
     return True
 
@@ -203,89 +177,93 @@ def _to_fetch(intake: _Intake) -> list[Task]:
     return certs
 
 
-def _serve(w: World, i: int, task: Task, intake: _Intake | None) -> Proc:
+def _serve(c: Ctx, i: int, task: Task, intake: _Intake | None) -> Proc:
     """Queue and be served at ``task``'s counter.
 
     Returns None if the office closed first, else the clerk's verdict
     (``_OK``, or for the intake ``_GO_HOME`` / ``_FETCH`` when turned away).
     """
-    env, rec = w.env, w.rec
-    windows = task.counter.windows
+    env, log = c.env, c.log
+    counter = c.state.counters[task.counter]
+    windows = counter.windows
     t0 = env.now
+    # Not ``with windows.request() as req``: its exit makes four Python calls per
+    # counter visit (cancel, the triggered check, two __exit__), about 4 % of an
+    # M/M/c run; here the request is released after service or cancelled if the
+    # office closes first, as the exit would do.
     req = windows.request()
-    if w.always_open:
+    if c.always_open:
         yield req
     else:
-        close = w.cal.closing_time(t0)
+        close = c.cal.closing_time(t0)
         if t0 < close:
             yield req | env.timeout(close - t0)
-        if not req.triggered:
+        if not req.triggered:   # closed first: leave the queue
             req.cancel()
-            rec.window_wait_min[i] += env.now - t0
+            log.window_wait_min[i] += env.now - t0
             return None
-    rec.window_wait_min[i] += env.now - t0
-    k = rec.counter_visits[i]
-    rec.counter_visits[i] = k + 1
+    log.window_wait_min[i] += env.now - t0
+    k = log.counter_visits[i]
+    log.counter_visits[i] = k + 1
     verdict, minutes = _OK, task.mean
     if task.kind == "intake" and intake is not None:
-        verdict, minutes = _check_intake(w, i, intake, k)
+        verdict, minutes = _check_intake(c, i, intake, k)
     elif task.kind == "certificate":
-        rec.certificates_fetched[i] += 1
-    service = minutes * w.draws.exp("counter", i, k)
+        log.certificates_fetched[i] += 1
+    service = minutes * c.draws.exp("counter", i, k)
     yield env.timeout(service)
     windows.release(req)
-    task.counter.busy_min += service
-    task.counter.served += 1
-    rec.counter_min[i] += service
+    counter.busy_min += service
+    counter.served += 1
+    log.counter_min[i] += service
     return verdict
 
 
-def _check_intake(w: World, i: int, intake: _Intake, k: int) -> tuple[int, float]:
+def _check_intake(c: Ctx, i: int, intake: _Intake, k: int) -> tuple[int, float]:
     """The intake clerk's checks: the verdict and the counter minutes it takes."""
-    rec, plan = w.rec, intake.plan
+    plan, gov = intake.plan, c.plan.scenario.governance
     minutes = plan.intake.mean
     if not intake.exchange_done and plan.exchange:
         intake.exchange_done = True
-        intake.failed = [t for j, t in enumerate(plan.exchange)
-                         if w.draws.uni("exchange", i, j) < w.exchange_fail]
-        rec.exchange_calls[i] += len(plan.exchange)
-        rec.exchange_failures[i] += len(intake.failed)
-        rec.documents_required[i] += len(intake.failed)
-        minutes += w.exchange_latency * len(plan.exchange)
-    if plan.personal_docs and w.draws.uni("missing", i, k) < w.p_miss[w.need_item[i]][w.need_villager[i]]:
-        return _GO_HOME, w.reject_min
+        intake.failed = check_exchange(c, i, plan.exchange)
+        c.log.documents_required[i] += len(intake.failed)
+        minutes += gov.exchange_latency_min * len(plan.exchange)
+    p = c.plan.need_villager[i]
+    if plan.personal_docs and c.draws.uni("missing", i, k) < c.plan.p_miss[c.plan.need_item[i]][p]:
+        return _GO_HOME, gov.reject_min
     if intake.certs_missing or intake.failed:
-        return _FETCH, w.reject_min
+        return _FETCH, gov.reject_min
     return _OK, minutes
 
 
-def _stage(w: World, i: int, s: Stage) -> Proc:
+def _stage(c: Ctx, i: int, s: Stage) -> Proc:
     """One back-office stage: hand-off, staff work in working time, review, notice."""
-    env, rec, cal = w.env, w.rec, w.cal
+    env, log, cal = c.env, c.log, c.cal
     if s.visit is not None:
-        ok = yield from _visits(w, i, [s.visit], None)
+        ok = yield from _visits(c, i, [s.visit], None)
         if not ok:
             return False
     elif s.handoff != "none":
+        gov = c.plan.scenario.governance
         t0 = env.now
         if s.handoff == "paper":
-            t = cal.next_batch(t0, w.courier_days) if s.to_county else t0
-            yield env.timeout(cal.add_working_days(t, w.paper_days) - t0)
+            t = cal.next_batch(t0, gov.courier_interval_days) if s.to_county else t0
+            yield env.timeout(cal.add_working_days(t, gov.paper_handoff_days) - t0)
         else:
-            yield env.timeout(w.electronic_min)
-        rec.handoff_min[i] += env.now - t0
+            yield env.timeout(gov.electronic_handoff_min)
+        log.handoff_min[i] += env.now - t0
     step = s.step
     if step.backoffice_min > 0:
-        back = s.back
+        back = c.state.backoffices[s.back]
         back.backlog += 1
         with back.staff.request() as req:
             yield req
-            effort = step.backoffice_min * w.draws.exp("backoffice", i, s.index)
+            effort = step.backoffice_min * c.draws.exp("backoffice", i, s.index)
             yield env.timeout(cal.add_working(env.now, effort) - env.now)
         back.backlog -= 1
         back.busy_min += effort
         back.done += 1
-        rec.backoffice_min[i] += effort
+        log.backoffice_min[i] += effort
     if step.review_days > 0:
         yield env.timeout(cal.add_working_days(env.now, step.review_days) - env.now)
     if step.notice_days > 0:

@@ -1,29 +1,57 @@
-"""Offices: counter windows and back-office staff as SimPy resources.
+"""Offices: where counters and back offices are (frozen layout) and their SimPy resources (state).
 
 A department has one office per place at its level: every village (village
 level), every township (township level) or once (county level). With
 ``per_department`` front offices each office has its own windows; with
 ``one_window`` the windows of all departments at the same place are pooled
 into one set of general windows (same total number of clerks).
+
+The layout is part of the run plan and refers to offices by index; the
+resources and their running totals are built from it when the run starts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import simpy
 
 from govsim.config.scenario import DepartmentSpec, Scenario
 from govsim.model.population import Villages
 
-__all__ = ["BackOffice", "Counter", "Offices", "Place"]
+__all__ = ["BackOffice", "Counter", "OfficeLayout", "OfficeSpec", "Place", "layout_offices", "open_offices"]
 
 Place = tuple[str, int]  # (level, index of the village / township / 0 for the county)
 
 
+@dataclass(frozen=True, slots=True)
+class OfficeSpec:
+    """A counter (set of windows) or a back office: its name, place and number of staff."""
+
+    name: str       # the department key, or ``general@<level>`` for pooled windows
+    place: Place
+    capacity: int
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeLayout:
+    """Every counter and back office, with look-ups by village and department index."""
+
+    counters: tuple[OfficeSpec, ...]
+    backoffices: tuple[OfficeSpec, ...]
+    counter_of: tuple[tuple[int, ...], ...]      # [village][department] -> counter index
+    backoffice_of: tuple[tuple[int, ...], ...]   # [village][department] -> back-office index
+    place_of: tuple[tuple[Place, ...], ...]      # [village][department] -> place
+
+    @property
+    def staff(self) -> int:
+        """Clerks and back-office staff in all offices."""
+        return sum(c.capacity for c in self.counters) + sum(b.capacity for b in self.backoffices)
+
+
 @dataclass(eq=False)
 class Counter:
-    """A set of windows at one place (one department's, or a pooled general set)."""
+    """A set of windows at one place, during a run."""
 
     name: str
     place: Place
@@ -35,7 +63,7 @@ class Counter:
 
 @dataclass(eq=False)
 class BackOffice:
-    """One department office's back-office staff and its backlog of cases."""
+    """One department office's back-office staff and its backlog of cases, during a run."""
 
     dept: str
     place: Place
@@ -44,19 +72,6 @@ class BackOffice:
     busy_min: float = 0.0
     backlog: int = 0
     done: int = 0
-
-
-@dataclass
-class Offices:
-    """Every counter and back office of the county, with look-ups by village."""
-
-    counters: list[Counter] = field(default_factory=list)
-    backoffices: list[BackOffice] = field(default_factory=list)
-    # per village, per department index: the counter a villager of that village
-    # queues at for that department, the back office, and the place.
-    counter_of: list[list[Counter]] = field(default_factory=list)
-    backoffice_of: list[list[BackOffice]] = field(default_factory=list)
-    place_of: list[list[Place]] = field(default_factory=list)
 
 
 def place_for(dept: DepartmentSpec, village: int, villages: Villages) -> Place:
@@ -68,29 +83,38 @@ def place_for(dept: DepartmentSpec, village: int, villages: Villages) -> Place:
     return ("county", 0)
 
 
-def build_offices(env: simpy.Environment, scenario: Scenario, villages: Villages) -> Offices:
-    """Create the resources of every office and the per-village look-up tables."""
+def layout_offices(scenario: Scenario, villages: Villages) -> OfficeLayout:
+    """Where every office is, and which one serves each village for each department."""
     pooled = scenario.governance.front_office == "one_window"
-    own: dict[tuple[str, Place], Counter] = {}
-    backs: dict[tuple[str, Place], BackOffice] = {}
+    own: dict[tuple[str, Place], int] = {}
     pools: dict[Place, int] = {}
+    specs: list[OfficeSpec] = []
+    backs: list[OfficeSpec] = []
     for v in range(len(villages)):
         for d in scenario.departments:
             place = place_for(d, v, villages)
             if (d.key, place) not in own:
-                own[(d.key, place)] = Counter(d.key, place, simpy.Resource(env, d.windows), d.windows)
-                backs[(d.key, place)] = BackOffice(d.key, place, simpy.Resource(env, d.backoffice_staff),
-                                                   d.backoffice_staff)
+                own[(d.key, place)] = len(specs)
+                specs.append(OfficeSpec(d.key, place, d.windows))
+                backs.append(OfficeSpec(d.key, place, d.backoffice_staff))
                 pools[place] = pools.get(place, 0) + d.windows
-    pool_counters = {p: Counter(f"general@{p[0]}", p, simpy.Resource(env, c), c) for p, c in pools.items()}
-    offices = Offices(
-        counters=list(pool_counters.values()) if pooled else list(own.values()),
-        backoffices=list(backs.values()),
-    )
+    pool_index = {p: k for k, p in enumerate(pools)}
+    general = tuple(OfficeSpec(f"general@{p[0]}", p, c) for p, c in pools.items())
+    counters = general if pooled else tuple(specs)
+    place_of, counter_of, backoffice_of = [], [], []
     for v in range(len(villages)):
-        places = [place_for(d, v, villages) for d in scenario.departments]
-        offices.place_of.append(places)
+        places = tuple(place_for(d, v, villages) for d in scenario.departments)
         pairs = list(zip(scenario.departments, places, strict=True))
-        offices.counter_of.append([pool_counters[p] if pooled else own[(d.key, p)] for d, p in pairs])
-        offices.backoffice_of.append([backs[(d.key, p)] for d, p in pairs])
-    return offices
+        place_of.append(places)
+        counter_of.append(tuple(pool_index[p] if pooled else own[(d.key, p)] for d, p in pairs))
+        backoffice_of.append(tuple(own[(d.key, p)] for d, p in pairs))
+    return OfficeLayout(counters, tuple(backs), tuple(counter_of), tuple(backoffice_of), tuple(place_of))
+
+
+def open_offices(env: simpy.Environment, layout: OfficeLayout) -> tuple[list[Counter], list[BackOffice]]:
+    """The SimPy resources of every counter and back office in ``layout``."""
+    counters = [Counter(c.name, c.place, simpy.Resource(env, c.capacity), c.capacity)
+                for c in layout.counters]
+    backs = [BackOffice(b.name, b.place, simpy.Resource(env, b.capacity), b.capacity)
+             for b in layout.backoffices]
+    return counters, backs

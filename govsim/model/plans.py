@@ -1,17 +1,19 @@
 """Per (item, village) plans: which counters a villager visits and which back offices work.
 
-Computed once before the run, so that the request process does no look-ups
-by name on the hot path. A plan depends on the governance settings (front
-office mode, documents on the exchange, hand-off mode).
+Computed once before the run (part of the run plan), so that the request
+process does no look-ups by name on the hot path. Counters and back offices
+are referred to by their index in the office layout. A plan depends on the
+governance settings (front office mode, documents on the exchange, hand-off mode).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from govsim.config.scenario import ItemSpec, Scenario, StepSpec
 from govsim.decisions.documents import exchange_documents, route_documents
-from govsim.model.offices import BackOffice, Counter, Offices, Place
+from govsim.model.offices import OfficeLayout, Place
 from govsim.model.population import Villages
 
 __all__ = ["ItemPlan", "Stage", "Task", "build_plans"]
@@ -23,7 +25,7 @@ COUNTY_KMH = 45.0  # average speed on the township-county road, for fares: assum
 class Task:
     """One counter visit: where, how far, and the mean counter minutes."""
 
-    counter: Counter
+    counter: int    # index of the counter in the office layout
     place: Place
     travel: float   # one-way minutes from the village (0 in the village)
     trip: bool      # counts as a trip (the place is outside the village)
@@ -36,7 +38,7 @@ class Task:
 class Stage:
     """One back-office step and how the case reaches it."""
 
-    back: BackOffice
+    back: int            # index of the back office in the office layout
     step: StepSpec
     visit: Task | None   # the villager's own counter visit before this step (per_department)
     handoff: str         # none | villager | paper | electronic
@@ -54,21 +56,24 @@ class ItemPlan:
     personal_docs: int
     groups: tuple[tuple[Stage, ...], ...]  # back-office stages; a group's stages run in parallel
     pickup: Task | None
+    remote: tuple[tuple[Stage, ...], ...]  # the stages without the villager's own visits (online,
+    #                                        proxy, proactive, hotline): the governance's hand-offs instead
 
 
-def build_plans(scenario: Scenario, offices: Offices, villages: Villages) -> list[list[ItemPlan]]:
+def build_plans(scenario: Scenario, offices: OfficeLayout, villages: Villages) -> list[list[ItemPlan]]:
     """``plans[item][village]`` for every item and village."""
     on_exchange = exchange_documents(scenario.governance, scenario.documents)
     return [[_plan(scenario, it, v, offices, villages, on_exchange) for v in range(len(villages))]
             for it in scenario.items]
 
 
-def _task(scenario: Scenario, offices: Offices, villages: Villages, v: int, dept: str,
-          mean: float, kind: str, counter: Counter | None = None) -> Task:
+def _task(scenario: Scenario, offices: OfficeLayout, villages: Villages, v: int, dept: str,
+          mean: float, kind: str, counter: int | None = None) -> Task:
     d = [x.key for x in scenario.departments].index(dept)
     place = offices.place_of[v][d]
     travel, fare = _distance(scenario, villages, v, place)
-    return Task(counter or offices.counter_of[v][d], place, travel, place[0] != "village", fare, mean, kind)
+    index = offices.counter_of[v][d] if counter is None else counter
+    return Task(index, place, travel, place[0] != "village", fare, mean, kind)
 
 
 def _distance(scenario: Scenario, villages: Villages, v: int, place: Place) -> tuple[float, float]:
@@ -82,7 +87,7 @@ def _distance(scenario: Scenario, villages: Villages, v: int, place: Place) -> t
     return travel, 2.0 * km * scenario.behaviour.fare_per_km
 
 
-def _plan(scenario: Scenario, it: ItemSpec, v: int, offices: Offices, villages: Villages,
+def _plan(scenario: Scenario, it: ItemSpec, v: int, offices: OfficeLayout, villages: Villages,
           on_exchange: frozenset[str]) -> ItemPlan:
     gov = scenario.governance
     routes = route_documents(it, scenario.documents, on_exchange)
@@ -100,8 +105,10 @@ def _plan(scenario: Scenario, it: ItemSpec, v: int, offices: Offices, villages: 
         pickup = Task(intake.counter, intake.place, intake.travel, intake.trip, intake.fare,
                       gov.pickup_min, "pickup")
     stages = tuple(s for s in _stages(scenario, it, v, offices, villages, pooled) if _has_work(s))
-    return ItemPlan(intake, certificates, exchange, len(routes.personal),
-                    _groups(stages, gov.handoff == "electronic"), pickup)
+    groups = _groups(stages, gov.handoff == "electronic")
+    remote = tuple(tuple(dataclasses.replace(s, visit=None, handoff=gov.handoff) if s.visit else s
+                         for s in g) for g in groups)
+    return ItemPlan(intake, certificates, exchange, len(routes.personal), groups, pickup, remote)
 
 
 def _has_work(s: Stage) -> bool:
@@ -122,7 +129,7 @@ def _groups(stages: tuple[Stage, ...], electronic: bool) -> tuple[tuple[Stage, .
     return tuple(tuple(g) for g in groups)
 
 
-def _pooled_intake(scenario: Scenario, it: ItemSpec, v: int, offices: Offices,
+def _pooled_intake(scenario: Scenario, it: ItemSpec, v: int, offices: OfficeLayout,
                    villages: Villages) -> Task:
     """One window: the township's general windows take in every step's counter work."""
     keys = [x.key for x in scenario.departments]
@@ -132,7 +139,7 @@ def _pooled_intake(scenario: Scenario, it: ItemSpec, v: int, offices: Offices,
     d0 = keys.index(counter_steps[0].dept)
     if any(p[0] != "village" for p in places):
         township = ("township", int(villages.township[v]))
-        pool = next((c for c in offices.counters if c.place == township), None)
+        pool = next((k for k, c in enumerate(offices.counters) if c.place == township), None)
         if pool is not None:
             travel, fare = _distance(scenario, villages, v, township)
             return Task(pool, township, travel, True, fare, mean, "intake")
@@ -140,7 +147,7 @@ def _pooled_intake(scenario: Scenario, it: ItemSpec, v: int, offices: Offices,
                  offices.counter_of[v][d0])
 
 
-def _stages(scenario: Scenario, it: ItemSpec, v: int, offices: Offices, villages: Villages,
+def _stages(scenario: Scenario, it: ItemSpec, v: int, offices: OfficeLayout, villages: Villages,
             pooled: bool) -> tuple[Stage, ...]:
     keys = [x.key for x in scenario.departments]
     levels = {x.key: x.level for x in scenario.departments}

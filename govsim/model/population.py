@@ -52,6 +52,15 @@ class Population:
         """Number of adult villagers."""
         return len(self.village)
 
+    def in_bands(self, bands: tuple[str, ...]) -> np.ndarray:
+        """Mask of the villagers in the named age bands."""
+        return np.isin(self.band, [self.band_names.index(b) for b in bands])
+
+    def candidates(self, age_bands: tuple[str, ...], household: bool) -> np.ndarray:
+        """Mask of the units an item can concern: its age bands (all if none), heads for household items."""
+        mask = self.in_bands(age_bands) if age_bands else np.ones(self.size, dtype=bool)
+        return mask & self.household_head if household else mask
+
 
 def build_population(spec: PopulationSpec, streams: Streams) -> Population:
     """Draw the villages (or take them from the roster) and their adult villagers."""

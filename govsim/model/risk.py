@@ -1,52 +1,40 @@
 """Risk and proactive-governance KPIs of one run (post-hoc, from the request records).
 
-See govsim.model.security (data holders, breaches) and govsim.model.proactive
+See govsim.model.security (data holders, breaches) and govsim.model.casework
 (take-up, proactive grants, wrong decisions, lost applications, complaints).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
-from govsim.model.proactive import COMPLAINT
+from govsim.model.plan import COMPLAINT, RunPlan
 from govsim.model.security import breaches
-
-if TYPE_CHECKING:
-    from govsim.model.world import World
+from govsim.model.streams import Streams
 
 __all__ = ["risk_kpis", "wrong_grants"]
 
 
-def wrong_grants(w: World) -> float:
+def wrong_grants(plan: RunPlan, streams: Streams) -> float:
     """Wrong grants: ineligible units scanned for each proactively granted item.
 
     For an item granted proactively, the system scans the ineligible units of
     its age bands (heads for household items) once per expected need
     (``rate_per_year`` a year); each scan grants wrongly with the false-positive
-    rate. Drawn from the named stream ``proactive.wrong_grants.<item>``.
-    In reactive service only eligible villagers apply in the model, so there
-    are no wrong grants.
+    rate. Drawn from the named stream ``proactive.wrong_grants.<item>`` (call
+    once per run). In reactive service only eligible villagers apply in the
+    model, so there are no wrong grants.
     """
-    rm, sc, pop = w.risk, w.scenario, w.pop
-    if rm.wrong_grants is not None:
-        return rm.wrong_grants
+    sc, pop = plan.scenario, plan.pop
     total = 0.0
-    years = sc.run.horizon_days / 365.0
     for k, it in enumerate(sc.items):
-        if not rm.grant[k]:
+        if not plan.rules.grant[k]:
             continue
-        mask = np.ones(pop.size, dtype=bool)
-        if it.age_bands:
-            mask &= np.isin(pop.band, [pop.band_names.index(b) for b in it.age_bands])
-        if it.unit == "household":
-            mask &= pop.household_head
-        ineligible = int(mask.sum()) - round(it.eligible_share * int(mask.sum()))
-        lam = ineligible * it.rate_per_year * years * sc.proactive.false_positive
-        total += float(w.streams.get(f"proactive.wrong_grants.{it.key}").poisson(lam))
-    rm.wrong_grants = total
+        units = int(pop.candidates(it.age_bands, it.unit == "household").sum())
+        ineligible = units - round(it.eligible_share * units)
+        lam = ineligible * it.rate_per_year * plan.years * sc.proactive.false_positive
+        total += float(streams.get(f"proactive.wrong_grants.{it.key}").poisson(lam))
     return total
 
 
@@ -54,11 +42,11 @@ def _mean(x: pd.Series | np.ndarray) -> float:
     return float(np.mean(x)) if len(x) else float("nan")
 
 
-def risk_kpis(w: World, req: pd.DataFrame, grants: float) -> tuple[dict[str, float], pd.DataFrame]:
+def risk_kpis(plan: RunPlan, streams: Streams, req: pd.DataFrame,
+              grants: float) -> tuple[dict[str, float], pd.DataFrame]:
     """Risk KPIs and the table of breaches."""
-    sc = w.scenario
-    years = sc.run.horizon_days / 365.0
-    table, expected = breaches(w, req)
+    sc = plan.scenario
+    table, expected = breaches(plan, streams, req)
     done = (req["outcome"] == "completed").to_numpy()
     elderly = req["elderly"].to_numpy(dtype=bool)
     benefit = req["item"].isin([it.key for it in sc.items if it.proactive]).to_numpy()
@@ -70,7 +58,7 @@ def risk_kpis(w: World, req: pd.DataFrame, grants: float) -> tuple[dict[str, flo
     k = {
         "records_exposed": float(table["records_exposed"].sum()),
         "records_exposed_expected": expected,
-        "breaches_per_year": len(table) / years,
+        "breaches_per_year": len(table) / plan.years,
         "resubmissions_mean": _mean(req["resubmissions"]),
         "wrong_denials": float(denied.sum()),
         "wrong_grants": grants,

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
+import simpy
 
 from govsim.model.calendar import DAY
+from govsim.model.log import categorical
 from govsim.model.offices import BackOffice, Counter
-from govsim.model.records import categorical
-
-if TYPE_CHECKING:
-    from govsim.model.world import World
 
 __all__ = ["Sampler"]
 
@@ -21,13 +19,12 @@ __all__ = ["Sampler"]
 class Sampler:
     """Samples, every ``run.sample_interval_min``, each office group's state."""
 
-    def __init__(self, world: World) -> None:
-        self.world = world
+    def __init__(self, counter_list: list[Counter], backoffice_list: list[BackOffice]) -> None:
         counters: dict[str, list[Counter]] = defaultdict(list)
         backs: dict[str, list[BackOffice]] = defaultdict(list)
-        for c in world.offices.counters:
+        for c in counter_list:
             counters[c.name].append(c)
-        for b in world.offices.backoffices:
+        for b in backoffice_list:
             backs[b.dept].append(b)
         self.groups = sorted(set(counters) | set(backs))
         # Per group: the counters' window resources and the back offices (a county has
@@ -36,10 +33,8 @@ class Sampler:
         self._backs = [backs.get(g, []) for g in self.groups]
         self.rows: list[tuple[float, int, int, int, int]] = []
 
-    def process(self) -> Generator[Any, Any, None]:
+    def process(self, env: simpy.Environment, interval: float) -> Generator[Any, Any, None]:
         """The SimPy process that takes the samples."""
-        env = self.world.env
-        interval = self.world.scenario.run.sample_interval_min
         rows = self.rows
         groups = list(enumerate(zip(self._windows, self._backs, strict=True)))
         while True:

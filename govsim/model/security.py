@@ -25,20 +25,17 @@ integrated over the horizon (the same quantity without the breach lottery).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from govsim.config.scenario import Scenario
 from govsim.decisions.documents import exchange_documents
-from govsim.model.calendar import DAY
-
-if TYPE_CHECKING:
-    from govsim.model.world import World
+from govsim.model.calendar import DAY, YEAR_MIN
+from govsim.model.plan import RunPlan
+from govsim.model.streams import Streams
 
 __all__ = ["Holder", "breaches", "held_first_times", "holders", "security_costs"]
-
-YEAR_MIN = 365.0 * DAY
 
 
 @dataclass(frozen=True)
@@ -50,9 +47,8 @@ class Holder:
     rate: float
 
 
-def _dept_items(w: World) -> dict[str, list[int]]:
+def _dept_items(sc: Scenario) -> dict[str, list[int]]:
     """Department -> items whose requests leave a record in its system."""
-    sc = w.scenario
     holder = {d.key: d.holder for d in sc.documents}
     out: dict[str, list[int]] = {d.key: [] for d in sc.departments}
     for k, it in enumerate(sc.items):
@@ -62,25 +58,25 @@ def _dept_items(w: World) -> dict[str, list[int]]:
     return out
 
 
-def holders(w: World) -> list[Holder]:
+def holders(plan: RunPlan) -> list[Holder]:
     """Every data holder of the run."""
-    sc, se = w.scenario, w.scenario.security
+    sc, se = plan.scenario, plan.scenario.security
     out = [Holder(d.key, "department", se.department_breaches_per_year) for d in sc.departments]
     if exchange_documents(sc.governance, sc.documents):
         out.append(Holder("exchange", "exchange", se.exchange_breaches_per_year))
     out.extend(Holder(f"platform:app{a + 1}", "platform", se.platform_breaches_per_year)
-               for a in range(w.chan.apps))
+               for a in range(plan.apps))
     return out
 
 
-def held_first_times(w: World, req: pd.DataFrame) -> dict[str, np.ndarray]:
+def held_first_times(plan: RunPlan, req: pd.DataFrame) -> dict[str, np.ndarray]:
     """Per holder: sorted minutes at which each villager's record first reached it."""
-    sc = w.scenario
+    sc = plan.scenario
     t = req["t_need_day"].to_numpy(dtype=float) * DAY
     who = req["villager_id"].to_numpy()
     item = req["item"].cat.codes.to_numpy()
     reached = req["applied"].to_numpy(dtype=bool) if "applied" in req else np.ones(len(req), bool)
-    dept_items = _dept_items(w)
+    dept_items = _dept_items(sc)
     masks: dict[str, np.ndarray] = {d: reached & np.isin(item, ks) for d, ks in dept_items.items()}
     if exchange_documents(sc.governance, sc.documents):
         on_ex = exchange_documents(sc.governance, sc.documents)
@@ -89,11 +85,10 @@ def held_first_times(w: World, req: pd.DataFrame) -> dict[str, np.ndarray]:
         for d in serving:
             m |= masks[d]
         masks["exchange"] = m
-    cm = w.chan
-    if cm.apps:
-        app_of = np.asarray([cm.plans[k][0].app for k in range(len(sc.items))])
+    if plan.apps:
+        app_of = np.asarray([plan.channels[k][0].app for k in range(len(sc.items))])
         online = req["submitted_online"].to_numpy(dtype=bool)
-        for a in range(cm.apps):
+        for a in range(plan.apps):
             masks[f"platform:app{a + 1}"] = online & (app_of[item] == a)
     out = {}
     for name, m in masks.items():
@@ -102,16 +97,16 @@ def held_first_times(w: World, req: pd.DataFrame) -> dict[str, np.ndarray]:
     return out
 
 
-def breaches(w: World, req: pd.DataFrame) -> tuple[pd.DataFrame, float]:
+def breaches(plan: RunPlan, streams: Streams, req: pd.DataFrame) -> tuple[pd.DataFrame, float]:
     """The run's breaches (holder, kind, day, records exposed) and the expected records exposed."""
-    horizon = w.scenario.run.horizon_days * DAY
-    first = held_first_times(w, req)
+    horizon = plan.horizon
+    first = held_first_times(plan, req)
     rows: list[tuple[str, str, float, int]] = []
     expected = 0.0
-    for h in holders(w):
+    for h in holders(plan):
         times = first.get(h.name, np.empty(0))
         expected += h.rate / YEAR_MIN * float(np.sum(horizon - times))
-        rng = w.streams.get(f"security.breaches.{h.name}")
+        rng = streams.get(f"security.breaches.{h.name}")
         n = int(rng.poisson(h.rate * horizon / YEAR_MIN))
         for tb in np.sort(rng.random(n) * horizon):
             rows.append((h.name, h.kind, float(tb) / DAY, int(np.searchsorted(times, tb, side="right"))))
@@ -119,11 +114,10 @@ def breaches(w: World, req: pd.DataFrame) -> tuple[pd.DataFrame, float]:
     return df, expected
 
 
-def security_costs(w: World, wrong_grants: float) -> dict[str, float]:
+def security_costs(plan: RunPlan, wrong_grants: float) -> dict[str, float]:
     """Security investment over the horizon and money paid out on wrong grants, yuan."""
-    sc = w.scenario
-    years = sc.run.horizon_days / 365.0
+    sc = plan.scenario
     return {
-        "gov_cost_security": len(holders(w)) * sc.security.investment_per_holder_year * years,
+        "gov_cost_security": len(holders(plan)) * sc.security.investment_per_holder_year * plan.years,
         "gov_cost_wrong_grants": wrong_grants * sc.proactive.wrong_grant_cost,
     }

@@ -1,0 +1,48 @@
+"""The request log's declaration is the requests frame's schema; the fast offline path is exact."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import govsim
+from govsim.model.engine import start
+from govsim.model.log import SCHEMA
+from govsim.model.plan import plan_run
+from govsim.model.request import request, request_process
+from govsim.model.state import new_context
+from govsim.run import _requests_frame
+
+SHORT = ["run.horizon_days=30"]
+
+
+def test_the_frame_has_the_declared_columns_dtypes_and_units() -> None:
+    req = govsim.simulate(govsim.load_scenario([*SHORT, "channels=inclusive"]), seed=3).requests
+    assert list(req.columns) == [c.name for c in SCHEMA]
+    for c in SCHEMA:
+        assert str(req[c.name].dtype) == c.dtype, c.name
+        assert c.unit and c.description, c.name
+        if c.categories:
+            assert tuple(req[c.name].cat.categories) == c.categories, c.name
+
+
+def test_outcomes_are_exclusive_and_end_times_follow_the_outcome() -> None:
+    req = govsim.simulate(govsim.load_scenario([*SHORT, "proactive=on", "governance=shared_data"]),
+                          seed=3).requests
+    assert set(req["outcome"]) <= {"open", "completed", "abandoned"}
+    done = req["outcome"] == "completed"
+    assert req.loc[done, "turnaround_days"].notna().all()
+    assert req.loc[~done, "turnaround_days"].isna().all()
+
+
+def test_the_offline_fast_path_equals_the_composed_request() -> None:
+    """An offline-only run starts ``offline_request``; the full ``request`` gives the same frame."""
+    sc = govsim.load_scenario(SHORT)
+    plan = plan_run(sc, 4)
+    fast, full = new_context(plan), new_context(plan)
+    assert request_process(fast) is not request
+    start(fast)
+    start(full, request)
+    for c in (fast, full):
+        c.env.run(until=plan.horizon)
+    pd.testing.assert_frame_equal(_requests_frame(fast), _requests_frame(full))
+    assert len(_requests_frame(fast)) > 100
