@@ -13,11 +13,11 @@ from typing import Any
 import panel as pn
 
 from govsim.report.data import StoredExperiment, load_experiment
-from govsim.serve.i18n import Lang, t
+from govsim.serve.i18n import Lang, preset_label, t
 from govsim.serve.jobs import JobManager
 from govsim.serve.levers import presets
 from govsim.serve.options_view import OptionCard
-from govsim.serve.results_view import CSS, report_path, results_view
+from govsim.serve.results_view import CSS, html_pane, report_path, results_view
 from govsim.serve.state import MAX_OPTIONS, Workbench
 
 __all__ = ["WorkbenchPage", "stored_experiments"]
@@ -35,6 +35,10 @@ def stored_experiments(roots: list[Path]) -> dict[str, Path]:
     return found
 
 
+def _presets(group: str, lang: Lang) -> dict[str, str]:
+    return {preset_label(p, lang): p for p in presets(group)}
+
+
 class WorkbenchPage:
     """The widgets and callbacks of one tab."""
 
@@ -45,8 +49,9 @@ class WorkbenchPage:
         self.import_roots = import_roots
         self.exp: StoredExperiment | None = None
         self.shown_job: Path | None = None
+        self._roster_n = 0
         self._labelled: list[tuple[Any, str]] = []
-        self._field_errors = {k: pn.pane.HTML("", css_classes=["field-error"], visible=False)
+        self._field_errors = {k: html_pane("", ["field-error"], visible=False)
                               for k in ("baseline", "horizon", "roster", "replications", "seed")}
         self.cards: list[OptionCard] = []
         self.options_box = pn.FlexBox(css_classes=["options"])
@@ -65,7 +70,7 @@ class WorkbenchPage:
         self.lang_switch = pn.widgets.RadioButtonGroup(options={"English": "en", "中文": "zh"},
                                                        value="en", css_classes=["lang-switch"])
         self.lang_switch.param.watch(lambda e: self.set_lang(e.new), "value")
-        self.selects = {g: self._w(pn.widgets.Select(name=t(g, "en"), options=presets(g),
+        self.selects = {g: self._w(pn.widgets.Select(name=t(g, "en"), options=_presets(g, "en"),
                                                      value=getattr(b, g), css_classes=[f"base-{g}"]), g)
                         for g in ("population", "governance", "channels", "platform")}
         self.horizon = self._w(pn.widgets.FloatInput(name=t("horizon", "en"), value=b.horizon_days,
@@ -125,6 +130,10 @@ class WorkbenchPage:
         self.lang = lang
         for widget, key in self._labelled:
             widget.name = t(key, lang)
+        for g, select in self.selects.items():
+            select.options = _presets(g, lang)
+        self.roster_msg.object = (t("roster_none", lang) if self.bench.roster is None
+                                  else t("roster_ok", lang, n=self._roster_n))
         if hasattr(self, "title"):
             self.title.object = f"# {t('title', lang)}\n{t('intro', lang)}"
             for k, pane in self.headings.items():
@@ -159,6 +168,8 @@ class WorkbenchPage:
         n, error = self.bench.save_roster(bytes(event.new))
         self._field_errors["roster"].object = error or ""
         self._field_errors["roster"].visible = bool(error)
+        if error is None:
+            self._roster_n = n
         self.roster_msg.object = t("roster_ok", self.lang, n=n) if error is None else ""
         self.validate()
 

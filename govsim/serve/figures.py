@@ -6,6 +6,7 @@ ahead of the default so that no glyph is missing in either language.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import matplotlib
@@ -17,7 +18,7 @@ from matplotlib.figure import Figure
 
 from govsim.report.data import StoredExperiment
 from govsim.serve.i18n import Lang, t
-from govsim.serve.results import display, headline_kpis
+from govsim.serve.results import display, headline_kpis, scenario_label
 
 __all__ = ["CJK_FONTS", "cjk_font", "distribution_figure", "timeseries_figure"]
 
@@ -25,16 +26,36 @@ CJK_FONTS = ("WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Ha
              "SimHei", "Microsoft YaHei", "PingFang SC")
 
 
+# a .ttc CJK font registered by addfont has weight 500 only: findfont warns on every label
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+
+_CJK_FILES = ("wqy", "notosanscjk", "notoserifcjk", "sourcehan", "simhei", "msyh", "pingfang",
+              "droidsansfallback")
+
+
 def cjk_font() -> str | None:
-    """The first installed CJK font family, or None."""
-    installed = {f.name for f in font_manager.fontManager.ttflist}
+    """The first installed CJK font family, or None.
+
+    Matplotlib's font cache may predate the font's installation (a cache built before
+    ``apt-get install fonts-wqy-zenhei``), so CJK font files on the system that the cache
+    lacks are added first.
+    """
+    manager = font_manager.fontManager
+    installed = {f.name for f in manager.ttflist}
+    if not any(name in installed for name in CJK_FONTS):
+        known = {f.fname for f in manager.ttflist}
+        for path in font_manager.findSystemFonts():
+            if path not in known and any(k in path.lower().replace("-", "") for k in _CJK_FILES):
+                manager.addfont(path)
+        installed = {f.name for f in manager.ttflist}
     return next((name for name in CJK_FONTS if name in installed), None)
 
 
 def _rc() -> dict[str, Any]:
+    # concrete family names (not "sans-serif"): a figure saved after the context ends keeps them
     font = cjk_font()
     families = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
-    return {"font.family": "sans-serif", "font.sans-serif": families, "axes.unicode_minus": False}
+    return {"font.family": families, "axes.unicode_minus": False}
 
 
 def distribution_figure(exp: StoredExperiment, lang: Lang, kpis: list[str] | None = None) -> Figure:
@@ -53,7 +74,7 @@ def distribution_figure(exp: StoredExperiment, lang: Lang, kpis: list[str] | Non
                 ax.plot([i] * len(vals), vals, "o", alpha=0.6, color="#4c72b0")
                 if len(vals):
                     ax.plot([i - 0.25, i + 0.25], [vals.mean()] * 2, color="#c44e52", lw=2)
-            ax.set_xticks(range(len(scen)), [_scenario_label(s, exp, lang) for s in scen], fontsize=8,
+            ax.set_xticks(range(len(scen)), [scenario_label(s, lang) for s in scen], fontsize=8,
                           rotation=15 if len(scen) > 3 else 0)
             ax.set_title(f"{d.label} ({d.value_unit})", fontsize=9)
         for ax in list(axes.flat)[len(names):]:
@@ -61,10 +82,6 @@ def distribution_figure(exp: StoredExperiment, lang: Lang, kpis: list[str] | Non
         fig.suptitle(t("dist_title", lang), fontsize=11)
         fig.tight_layout()
     return fig
-
-
-def _scenario_label(s: str, exp: StoredExperiment, lang: Lang) -> str:
-    return t("baseline_name", lang) if s == exp.baseline and s == "baseline" else s
 
 
 def timeseries_figure(exp: StoredExperiment, lang: Lang) -> Figure | None:
@@ -79,7 +96,7 @@ def timeseries_figure(exp: StoredExperiment, lang: Lang) -> Figure | None:
         for s in exp.scenarios:
             part = mean[mean["scenario"] == s]
             for ax, col in zip(axes, ("queue", "backlog"), strict=True):
-                ax.plot(part["time_day"], part[col], label=_scenario_label(s, exp, lang), lw=1)
+                ax.plot(part["time_day"], part[col], label=scenario_label(s, lang), lw=1)
         for ax, col in zip(axes, ("queue", "backlog"), strict=True):
             ax.set_title(t(col, lang), fontsize=9)
             ax.set_xlabel(t("day", lang), fontsize=8)

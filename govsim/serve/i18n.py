@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["LANGS", "Lang", "t"]
+__all__ = ["LANGS", "Lang", "preset_label", "t"]
 
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
@@ -124,3 +124,25 @@ def t(key: str, lang: Lang = "en", **values: object) -> str:
     en, zh = _TEXT[key]
     text = zh if lang == "zh" else en
     return text.format(**values) if values else text
+
+
+#: display names of the shipped presets (a preset not listed is shown by its name).
+_PRESETS: dict[str, tuple[str, str]] = {
+    "township": ("one township (~20,000 residents)", "一个乡镇(约2万人)"),
+    "county": ("a county (~400,000 residents, slow)", "一个县(约40万人,较慢)"),
+    "siloed": ("siloed departments", "部门分割、数据不共享"),
+    "one_window": ("one window (一窗受理)", "一窗受理"),
+    "shared_data": ("shared data", "数据共享"),
+    "offline_only": ("counters only", "仅线下窗口"),
+    "online_first": ("online first, counters kept", "网上优先,保留窗口"),
+    "inclusive": ("inclusive: online, counters and proxies", "包容型:网上、窗口加代办"),
+    "digital_only": ("digital only", "仅数字渠道"),
+    "unified": ("one unified platform", "统一平台"),
+    "fragmented": ("several department apps", "多个部门应用"),
+}
+
+
+def preset_label(name: str, lang: Lang = "en") -> str:
+    """How a preset is shown in ``lang``."""
+    pair = _PRESETS.get(name)
+    return name if pair is None else pair[1 if lang == "zh" else 0]

@@ -9,6 +9,7 @@ import panel as pn
 
 from govsim.serve.i18n import Lang, t
 from govsim.serve.levers import LEVERS, Lever, unit_costs
+from govsim.serve.results_view import html_pane
 from govsim.serve.state import Option
 
 __all__ = ["OptionCard"]
@@ -46,9 +47,9 @@ class OptionCard:
             value = option.levers.get(lv.name, _BLANK[lv.name])
             w = _widget(lv, value, lang)
             w.param.watch(lambda e, n=lv.name: self._set(n, e.new, on_change), "value")
-            self.errors[lv.name] = pn.pane.HTML("", css_classes=["field-error"], visible=False)
+            self.errors[lv.name] = html_pane("", ["field-error"], visible=False)
             rows += [w, self.errors[lv.name]]
-        self.errors[""] = pn.pane.HTML("", css_classes=["field-error"], visible=False)
+        self.errors[""] = html_pane("", ["field-error"], visible=False)
         self.costs = pn.pane.Markdown("", css_classes=["option-costs"])
         remove = pn.widgets.Button(name=t("remove", lang), button_type="light", width=90)
         remove.on_click(lambda _e: on_remove(self.index))

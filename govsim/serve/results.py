@@ -18,7 +18,8 @@ from govsim.kpi_registry import KPIS, find
 from govsim.report.data import StoredExperiment
 from govsim.serve.i18n import Lang, t
 
-__all__ = ["HEADLINE", "Card", "cards", "cost_rows", "display", "findings", "gap_kpis", "unmet_by"]
+__all__ = ["HEADLINE", "Card", "cards", "cost_rows", "display", "findings", "gap_kpis", "scenario_label",
+           "unmet_by"]
 
 #: preferred order of the headline cards; names the results lack are skipped.
 HEADLINE = ("trips_mean", "completion_rate", "at_most_one_trip_share", "turnaround_days_mean",
@@ -65,7 +66,7 @@ class Card:
     tone: str  # better, worse, clear (a clear change, neither better nor worse) or unclear
 
 
-def _tone(better: str | None, diff: float, low: float, high: float) -> str:
+def _tone(better: str | None, diff: float, low: float, high: float, base: float, value: float) -> str:
     if any(math.isnan(v) for v in (low, high)) or low <= 0 <= high:
         return "unclear"
     if better == "lower":
@@ -73,8 +74,13 @@ def _tone(better: str | None, diff: float, low: float, high: float) -> str:
     if better == "higher":
         return "better" if diff > 0 else "worse"
     if better == "zero":  # a gap: better when it moves towards zero
-        return "clear"
+        return "better" if abs(value) < abs(base) else "worse"
     return "clear"
+
+
+def scenario_label(name: str, lang: Lang) -> str:
+    """A scenario's name as shown: the baseline in the page's language, options as named."""
+    return t("baseline_name", lang) if name == "baseline" else name
 
 
 def headline_kpis(exp: StoredExperiment) -> list[str]:
@@ -101,9 +107,9 @@ def cards(exp: StoredExperiment, lang: Lang, kpis: list[str] | None = None) -> l
             d = display(name, lang)
             diff, low, high = (float(r[c]) * d.scale for c in ("diff_mean", "diff_ci_low",
                                                                "diff_ci_high"))
-            out.append(Card(option, name, d.label, d.population, float(b["mean"]) * d.scale,
-                            float(r["mean"]) * d.scale, diff, low, high, d.value_unit,
-                            d.diff_unit, _tone(d.better, diff, low, high)))
+            base, value = float(b["mean"]) * d.scale, float(r["mean"]) * d.scale
+            out.append(Card(option, name, d.label, d.population, base, value, diff, low, high,
+                            d.value_unit, d.diff_unit, _tone(d.better, diff, low, high, base, value)))
     return out
 
 
@@ -168,6 +174,8 @@ def unmet_by(exp: StoredExperiment, column: str, lang: Lang) -> pd.DataFrame:
     if column == "item":
         table.index = [_item_names(exp, lang).get(str(k), str(k)) for k in table.index]
     table.index.name = t("item" if column == "item" else "age_band", lang)
+    table.columns = pd.Index([scenario_label(str(c), lang) for c in table.columns],
+                             name=t("option", lang))
     return table.round(1)
 
 
@@ -188,7 +196,7 @@ def cost_rows(exp: StoredExperiment, lang: Lang) -> pd.DataFrame:
         trips = -_mean(rows, s, "trips_mean", "diff_mean") * needs
         unmet = _mean(rows, s, "completion_rate", "diff_mean") * needs
         out.append({
-            t("option", lang): s,
+            t("option", lang): scenario_label(s, lang),
             t("gov_cost_diff", lang): fmt(gov),
             t("villager_cost_diff", lang): fmt(_mean(rows, s, "villager_cost", "diff_mean")),
             t("trips_saved", lang): fmt(trips),

@@ -17,7 +17,7 @@ from govsim.serve import results as res
 from govsim.serve.figures import distribution_figure, timeseries_figure
 from govsim.serve.i18n import Lang, t
 
-__all__ = ["CSS", "results_view"]
+__all__ = ["CSS", "html_pane", "report_path", "results_view"]
 
 CSS = """
 .kpi-grid {display: flex; flex-wrap: wrap; gap: 8px;}
@@ -31,7 +31,14 @@ CSS = """
 .tone-clear {background: #e1ecfb; border-color: #4a72b0;}
 .finding {margin: 2px 0;}
 .field-error {color: #b00020; font-size: 12px;}
+table.table {border-collapse: collapse; font-size: 12px;}
+table.table th, table.table td {padding: 2px 8px; border-bottom: 1px solid #ddd; text-align: right;}
 """
+
+
+def html_pane(text: str, classes: list[str] | None = None, **kw: Any) -> pn.pane.HTML:
+    """An HTML pane that carries the workbench's style sheet (each pane has its own shadow root)."""
+    return pn.pane.HTML(text, stylesheets=[CSS], css_classes=classes or [], **kw)
 
 
 def _card_html(c: res.Card, lang: Lang) -> str:
@@ -54,18 +61,18 @@ def _cards(exp: StoredExperiment, lang: Lang) -> pn.viewable.Viewable:
     for option, cs in by_option.items():
         parts.append(f"<h4>{html.escape(t('option', lang))}: {html.escape(option)}</h4>")
         parts.append("<div class='kpi-grid'>" + "".join(_card_html(c, lang) for c in cs) + "</div>")
-    return pn.pane.HTML("".join(parts), sizing_mode="stretch_width", css_classes=["cards"])
+    return html_pane("".join(parts), ["cards"], sizing_mode="stretch_width")
 
 
 def _findings(exp: StoredExperiment, lang: Lang) -> pn.viewable.Viewable:
     items = "".join(f"<li class='finding'>{html.escape(s)}</li>" for s in res.findings(exp, lang))
-    return pn.pane.HTML(f"<h3>{html.escape(t('findings', lang))}</h3><ul>{items}</ul>",
-                        sizing_mode="stretch_width", css_classes=["findings"])
+    return html_pane(f"<h3>{html.escape(t('findings', lang))}</h3><ul>{items}</ul>", ["findings"],
+                     sizing_mode="stretch_width")
 
 
-def _table(frame: pd.DataFrame) -> pn.viewable.Viewable:
-    return pn.pane.HTML(frame.to_html(classes="table", border=0, escape=True, na_rep="n/a"),
-                        sizing_mode="stretch_width")
+def _table(frame: pd.DataFrame, index: bool = True) -> pn.viewable.Viewable:
+    return html_pane(frame.to_html(classes="table", border=0, escape=True, na_rep="n/a", index=index),
+                     sizing_mode="stretch_width")
 
 
 def _left_behind(exp: StoredExperiment, lang: Lang) -> list[Any]:
@@ -73,7 +80,7 @@ def _left_behind(exp: StoredExperiment, lang: Lang) -> list[Any]:
     gaps = res.gap_kpis(exp)
     if gaps:
         out.append(pn.pane.Markdown(f"**{t('gaps', lang)}**"))
-        out.append(pn.pane.HTML("<div class='kpi-grid'>" + "".join(
+        out.append(html_pane("<div class='kpi-grid'>" + "".join(
             _card_html(c, lang) for c in res.cards(exp, lang, gaps)) + "</div>",
             sizing_mode="stretch_width"))
     for column, key in (("age_band", "unmet_band"), ("item", "unmet_item")):
@@ -87,7 +94,7 @@ def _cost(exp: StoredExperiment, lang: Lang) -> list[Any]:
     table = res.cost_rows(exp, lang)
     if table.empty:
         return []
-    return [pn.pane.Markdown(f"### {t('cost_benefit', lang)}"), _table(table),
+    return [pn.pane.Markdown(f"### {t('cost_benefit', lang)}"), _table(table, index=False),
             pn.pane.Markdown(t("cost_note", lang))]
 
 
@@ -115,12 +122,12 @@ def _all_kpis(exp: StoredExperiment, lang: Lang) -> pn.viewable.Viewable:
     for c in cols[2:]:
         if c in table:
             table[c] = table[c].map(lambda x: fmt(float(x)))
-    return pn.Card(_table(table), title=t("all_kpis", lang), collapsed=True, sizing_mode="stretch_width")
+    return pn.Card(_table(table, index=False), title=t("all_kpis", lang), collapsed=True, sizing_mode="stretch_width")
 
 
 def results_view(exp: StoredExperiment, lang: Lang) -> list[Any]:
     """The results section's objects: findings, cards, who is left behind, costs, figures."""
-    title = f"## {t('results', lang)}: {exp.name}"
+    title = f"## {t('results', lang)}: {t('title', lang) if exp.name == 'workbench' else exp.name}"
     question = t("question", lang) if exp.name == "workbench" else exp.question
     return [pn.pane.Markdown(f"{title}\n\n{question}"), _findings(exp, lang), _cards(exp, lang),
             *_left_behind(exp, lang), *_cost(exp, lang), *_figures(exp, lang), _all_kpis(exp, lang)]
