@@ -17,7 +17,7 @@ from govsim.serve.i18n import Lang, preset_label, t
 from govsim.serve.jobs import JobManager
 from govsim.serve.levers import presets
 from govsim.serve.options_view import OptionCard
-from govsim.serve.results_view import CSS, html_pane, report_path, results_view
+from govsim.serve.results_view import CSS, html_pane, report_file, results_view
 from govsim.serve.state import MAX_OPTIONS, Workbench
 
 __all__ = ["WorkbenchPage", "stored_experiments"]
@@ -45,7 +45,8 @@ class WorkbenchPage:
     def __init__(self, workdir: Path, jobs: JobManager, import_roots: list[Path]) -> None:
         self.bench = Workbench(workdir)
         self.bench.add_option("proxies", {"proxies_per_village": 1})
-        self.jobs, self.lang = jobs, "en"
+        self.jobs = jobs
+        self.lang: Lang = "en"
         self.import_roots = import_roots
         self.exp: StoredExperiment | None = None
         self.shown_job: Path | None = None
@@ -70,32 +71,32 @@ class WorkbenchPage:
         self.lang_switch = pn.widgets.RadioButtonGroup(options={"English": "en", "中文": "zh"},
                                                        value="en", css_classes=["lang-switch"])
         self.lang_switch.param.watch(lambda e: self.set_lang(e.new), "value")
-        self.selects = {g: self._w(pn.widgets.Select(name=t(g, "en"), options=_presets(g, "en"),
+        self.selects = {g: self._w(pn.widgets.Select(label=t(g, "en"), options=_presets(g, "en"),
                                                      value=getattr(b, g), css_classes=[f"base-{g}"]), g)
                         for g in ("population", "governance", "channels", "platform")}
-        self.horizon = self._w(pn.widgets.FloatInput(name=t("horizon", "en"), value=b.horizon_days,
+        self.horizon = self._w(pn.widgets.FloatInput(label=t("horizon", "en"), value=b.horizon_days,
                                                      css_classes=["base-horizon"]), "horizon")
-        self.reps = self._w(pn.widgets.IntInput(name=t("replications", "en"), value=b.replications,
+        self.reps = self._w(pn.widgets.IntInput(label=t("replications", "en"), value=b.replications,
                                                 css_classes=["base-replications"]), "replications")
-        self.seed = self._w(pn.widgets.IntInput(name=t("seed", "en"), value=b.seed), "seed")
+        self.seed = self._w(pn.widgets.IntInput(label=t("seed", "en"), value=b.seed), "seed")
         for w in [*self.selects.values(), self.horizon, self.reps, self.seed]:
             w.param.watch(self._baseline_changed, "value")
         self.roster = pn.widgets.FileInput(accept=".csv", multiple=False)
         self.roster.param.watch(self._upload, "value")
         self.roster_msg = pn.pane.Markdown(t("roster_none", "en"))
-        self.add = self._w(pn.widgets.Button(name=t("add_option", "en")), "add_option")
+        self.add = self._w(pn.widgets.Button(label=t("add_option", "en")), "add_option")
         self.add.on_click(lambda _e: self.add_option())
-        self.run_btn = self._w(pn.widgets.Button(name=t("run", "en"), button_type="primary",
+        self.run_btn = self._w(pn.widgets.Button(label=t("run", "en"), color="primary",
                                                  css_classes=["run-button"]), "run")
         self.run_btn.on_click(lambda _e: self.run())
-        self.cancel_btn = self._w(pn.widgets.Button(name=t("cancel", "en"), button_type="warning"),
+        self.cancel_btn = self._w(pn.widgets.Button(label=t("cancel", "en"), color="warning"),
                                   "cancel")
         self.cancel_btn.on_click(lambda _e: self.jobs.cancel())
         self.progress = pn.indicators.Progress(value=0, max=1, width=300, visible=False)
         self.status = pn.pane.Markdown(t("status_idle", "en"), css_classes=["run-status"])
-        self.stored = pn.widgets.Select(name=t("import", "en"), options=[])
+        self.stored = pn.widgets.Select(label=t("import", "en"), options=[])
         self._w(self.stored, "import")
-        self.open_btn = self._w(pn.widgets.Button(name=t("open", "en")), "open")
+        self.open_btn = self._w(pn.widgets.Button(label=t("open", "en")), "open")
         self.open_btn.on_click(lambda _e: self.open_stored())
         self.spec_dl = pn.widgets.FileDownload(
             callback=lambda: io.StringIO(self.bench.spec_yaml()), filename="spec.yaml",
@@ -111,11 +112,11 @@ class WorkbenchPage:
         self.headings = {k: pn.pane.Markdown(f"### {t(k, 'en')}") for k in ("baseline", "options",
                                                                              "run_box", "export")}
         self.title = pn.pane.Markdown(f"# {t('title', 'en')}\n{t('intro', 'en')}")
+        self._roster_label = pn.pane.Markdown(t("roster", self.lang))
         baseline = pn.Column(self.headings["baseline"], *self.selects.values(), e["baseline"],
-                             self.horizon, e["horizon"], pn.pane.Markdown(t("roster", "en")),
+                             self.horizon, e["horizon"], self._roster_label,
                              self.roster, self.roster_msg, e["roster"], self.reps, e["replications"],
                              self.seed, e["seed"], width=300)
-        self._roster_label = baseline[len(self.selects) + 4]
         right = pn.Column(self.headings["options"], self.options_box, self.add,
                           self.headings["run_box"], pn.Row(self.run_btn, self.cancel_btn),
                           self.progress, self.status, self.headings["export"], self.exports,
@@ -129,7 +130,7 @@ class WorkbenchPage:
         """Relabel every widget and re-render the options and results in ``lang``."""
         self.lang = lang
         for widget, key in self._labelled:
-            widget.name = t(key, lang)
+            widget.label = t(key, lang)
         for g, select in self.selects.items():
             select.options = _presets(g, lang)
         self.roster_msg.object = (t("roster_none", lang) if self.bench.roster is None
@@ -245,9 +246,10 @@ class WorkbenchPage:
             callback=lambda: io.StringIO(exp.comparison.drop(columns=["sentence"], errors="ignore")
                                          .to_csv(index=False)),
             filename="comparison.csv", label=t("export_csv", lang), css_classes=["export-csv"])]
-        report = report_path(exp)
-        if report is not None:
-            out.append(pn.widgets.FileDownload(file=str(report), filename="report.html",
+        # built on request only inside the working directory; elsewhere only if already there
+        inside = exp.out_dir.resolve().is_relative_to(self.bench.workdir.resolve())
+        if inside or (exp.out_dir / "report.html").is_file():
+            out.append(pn.widgets.FileDownload(callback=lambda: report_file(exp), filename="report.html",
                                                label=t("export_html", lang),
                                                css_classes=["export-html"]))
         return out

@@ -51,7 +51,7 @@ def cjk_font() -> str | None:
     return next((name for name in CJK_FONTS if name in installed), None)
 
 
-def _rc() -> dict[str, Any]:
+def _rc() -> dict[Any, Any]:
     # concrete family names (not "sans-serif"): a figure saved after the context ends keeps them
     font = cjk_font()
     families = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]

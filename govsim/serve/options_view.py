@@ -23,23 +23,23 @@ def _widget(lv: Lever, value: Any, lang: Lang) -> pn.widgets.Widget:
     name = t(lv.name, lang)
     css = [f"lever-{lv.name}"]
     if lv.kind == "bool":
-        return pn.widgets.Checkbox(name=name, value=bool(value), css_classes=css)
+        return pn.widgets.Checkbox(label=name, value=bool(value), css_classes=css)
     if lv.kind == "choice":
-        return pn.widgets.Select(name=name, options={t(c, lang): c for c in lv.choices},
+        return pn.widgets.Select(label=name, options={t(c, lang): c for c in lv.choices},
                                  value=value or lv.choices[0], css_classes=css)
     if lv.kind == "int":
-        return pn.widgets.IntInput(name=name, value=value, css_classes=css, width=200)
-    return pn.widgets.FloatInput(name=name, value=value, step=0.05, css_classes=css, width=200)
+        return pn.widgets.IntInput(label=name, value=value, css_classes=css, width=200)
+    return pn.widgets.FloatInput(label=name, value=value, step=0.05, css_classes=css, width=200)
 
 
 class OptionCard:
     """Widgets bound to one :class:`Option`; ``on_change`` is called after every edit."""
 
-    def __init__(self, index: int, option: Option, lang: Lang, on_change: Callable[[], None],
+    def __init__(self, index: int, option: Option, lang: Lang, on_change: Callable[[], object],
                  on_remove: Callable[[int], None]) -> None:
         self.index, self.option = index, option
         self.errors: dict[str, pn.pane.HTML] = {}
-        self.name = pn.widgets.TextInput(name=t("option_name", lang), value=option.name,
+        self.name = pn.widgets.TextInput(label=t("option_name", lang), value=option.name,
                                          css_classes=["option-name"], width=200)
         self.name.param.watch(lambda e: self._set_name(e.new, on_change), "value")
         rows: list[Any] = [self.name]
@@ -51,17 +51,17 @@ class OptionCard:
             rows += [w, self.errors[lv.name]]
         self.errors[""] = html_pane("", ["field-error"], visible=False)
         self.costs = pn.pane.Markdown("", css_classes=["option-costs"])
-        remove = pn.widgets.Button(name=t("remove", lang), button_type="light", width=90)
+        remove = pn.widgets.Button(label=t("remove", lang), color="light", width=90)
         remove.on_click(lambda _e: on_remove(self.index))
         self.view = pn.Card(*rows, self.errors[""], self.costs, remove,
                             title=f"{t('option', lang)} {index + 1}", width=260,
                             css_classes=["option-card"])
 
-    def _set_name(self, value: str, on_change: Callable[[], None]) -> None:
+    def _set_name(self, value: str, on_change: Callable[[], object]) -> None:
         self.option.name = value
         on_change()
 
-    def _set(self, name: str, value: Any, on_change: Callable[[], None]) -> None:
+    def _set(self, name: str, value: Any, on_change: Callable[[], object]) -> None:
         self.option.levers[name] = value
         on_change()
 

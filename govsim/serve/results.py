@@ -90,7 +90,8 @@ def headline_kpis(exp: StoredExperiment) -> list[str]:
 
 
 def _rows(exp: StoredExperiment) -> dict[tuple[str, str], dict[str, Any]]:
-    return {(str(r["scenario"]), str(r["kpi"])): r for r in exp.comparison.to_dict("records")}
+    records = [{str(k): v for k, v in r.items()} for r in exp.comparison.to_dict("records")]
+    return {(str(r["scenario"]), str(r["kpi"])): r for r in records}
 
 
 def cards(exp: StoredExperiment, lang: Lang, kpis: list[str] | None = None) -> list[Card]:

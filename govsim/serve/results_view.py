@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import io
-from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -17,7 +16,7 @@ from govsim.serve import results as res
 from govsim.serve.figures import distribution_figure, timeseries_figure
 from govsim.serve.i18n import Lang, t
 
-__all__ = ["CSS", "html_pane", "report_path", "results_view"]
+__all__ = ["CSS", "html_pane", "report_file", "results_view"]
 
 CSS = """
 .kpi-grid {display: flex; flex-wrap: wrap; gap: 8px;}
@@ -122,7 +121,8 @@ def _all_kpis(exp: StoredExperiment, lang: Lang) -> pn.viewable.Viewable:
     for c in cols[2:]:
         if c in table:
             table[c] = table[c].map(lambda x: fmt(float(x)))
-    return pn.Card(_table(table, index=False), title=t("all_kpis", lang), collapsed=True, sizing_mode="stretch_width")
+    return pn.Card(_table(table, index=False), title=t("all_kpis", lang), collapsed=True,
+                   sizing_mode="stretch_width")
 
 
 def results_view(exp: StoredExperiment, lang: Lang) -> list[Any]:
@@ -133,7 +133,11 @@ def results_view(exp: StoredExperiment, lang: Lang) -> list[Any]:
             *_left_behind(exp, lang), *_cost(exp, lang), *_figures(exp, lang), _all_kpis(exp, lang)]
 
 
-def report_path(exp: StoredExperiment) -> Path | None:
-    """The stored experiment's ``report.html``, if built."""
+def report_file(exp: StoredExperiment) -> io.BytesIO:
+    """The stored experiment's self-contained ``report.html``, built on first request."""
+    from govsim.report import build_report
+
     path = exp.out_dir / "report.html"
-    return path if path.is_file() else None
+    if not path.is_file():
+        path = build_report(exp.out_dir)
+    return io.BytesIO(path.read_bytes())

@@ -9,6 +9,7 @@ directory.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -184,14 +185,21 @@ def _num(x: float) -> str:
     return f"{int(x)}" if float(x).is_integer() else f"{x:g}"
 
 
-def _load_error(overrides: list[str]) -> ScenarioError | None:
+@functools.lru_cache(maxsize=256)
+def _load_error_cached(overrides: tuple[str, ...]) -> ScenarioError | None:
     from govsim.config.compose import load_scenario
 
     try:
-        load_scenario(overrides)
+        load_scenario(list(overrides))
     except ScenarioError as exc:
         return exc
     return None
+
+
+def _load_error(overrides: list[str]) -> ScenarioError | None:
+    """The scenario's error, if any (cached: composing with Hydra takes a fraction of a second;
+    an uploaded roster's path names its content, so a cached answer stays right)."""
+    return _load_error_cached(tuple(overrides))
 
 
 def _base_field(err: ScenarioError) -> str:

@@ -1,7 +1,8 @@
 """The workbench's background process: ``python -m govsim.serve.worker SPEC OUT EXECUTOR``.
 
-Runs the experiment with :func:`govsim.run_experiment` and builds its report;
-a user error is written as one line to ``OUT/error.txt`` (exit code 2).
+Runs the experiment with :func:`govsim.run_experiment` (the HTML report is built
+only when a planner exports it); a user error is written as one line to
+``OUT/error.txt`` (exit code 2).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from pathlib import Path
 def main(argv: list[str]) -> int:
     """Run the spec at ``argv[0]`` into ``argv[1]`` on executor ``argv[2]``."""
     import govsim
-    from govsim.report import build_report
 
     spec, out, executor = argv
     try:
@@ -28,10 +28,6 @@ def main(argv: list[str]) -> int:
         first = (str(exc).strip().splitlines() or [""])[0]
         Path(out, "error.txt").write_text(f"{type(exc).__name__}: {first}\n", encoding="utf-8")
         return 1
-    try:
-        build_report(Path(out))
-    except Exception as exc:  # the runs are stored; the page shows results without the report
-        Path(out, "report_error.txt").write_text(f"{type(exc).__name__}: {exc}\n", encoding="utf-8")
     return 0
 
 
