@@ -21,8 +21,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from govsim.experiment.compare import fmt
 from govsim.kpi_registry import kpi
+from govsim.serve.results import num
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -117,4 +117,4 @@ def test_compare_in_browser_then_rerun_spec_with_cli(server: tuple[str, Path], t
     cli = pd.read_parquet(out / "summary.parquet")[cols]
     pd.testing.assert_frame_equal(ours.reset_index(drop=True), cli.reset_index(drop=True))
     row = pd.read_csv(out / "comparison.csv").query("kpi == 'trips_mean' and scenario != baseline")
-    assert card.startswith(("+" if row["diff_mean"].iloc[0] > 0 else "") + fmt(row["diff_mean"].iloc[0]))
+    assert card.startswith(("+" if row["diff_mean"].iloc[0] > 0 else "") + num(row["diff_mean"].iloc[0]))

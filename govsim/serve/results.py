@@ -18,13 +18,30 @@ from govsim.kpi_registry import KPIS, find
 from govsim.report.data import StoredExperiment
 from govsim.serve.i18n import Lang, t
 
-__all__ = ["HEADLINE", "Card", "cards", "cost_rows", "display", "findings", "gap_kpis", "scenario_label",
-           "unmet_by"]
+__all__ = [
+    "HEADLINE",
+    "Card",
+    "cards",
+    "cost_rows",
+    "display",
+    "findings",
+    "gap_kpis",
+    "num",
+    "scenario_label",
+    "unmet_by",
+]
 
 #: preferred order of the headline cards; names the results lack are skipped.
 HEADLINE = ("trips_mean", "completion_rate", "at_most_one_trip_share", "turnaround_days_mean",
             "window_wait_min_mean", "elderly_trips_gap", "elderly_completion_gap",
             "villager_cost_mean", "gov_cost")
+
+
+def num(x: float) -> str:
+    """A number for the page: thousands separated from 10,000 up, else as the CLI's tables."""
+    if isinstance(x, float | int) and math.isfinite(x) and abs(x) >= 10_000:
+        return f"{x:,.0f}"
+    return fmt(x)
 
 
 @dataclass(frozen=True)
@@ -116,12 +133,12 @@ def cards(exp: StoredExperiment, lang: Lang, kpis: list[str] | None = None) -> l
 
 def _finding(c: Card, lang: Lang, option_label: str) -> str:
     if c.tone == "unclear":
-        return t("finding_none", lang, opt=option_label, label=c.label, lo=fmt(c.low),
-                 hi=fmt(c.high), unit=c.diff_unit)
+        return t("finding_none", lang, opt=option_label, label=c.label, lo=num(c.low),
+                 hi=num(c.high), unit=c.diff_unit)
     lower = c.diff < 0
     lo, hi = (-c.high, -c.low) if lower else (c.low, c.high)
-    return t("finding_better", lang, opt=option_label, label=c.label, d=fmt(abs(c.diff)),
-             unit=c.diff_unit, dir=t("lower" if lower else "higher", lang), lo=fmt(lo), hi=fmt(hi))
+    return t("finding_better", lang, opt=option_label, label=c.label, d=num(abs(c.diff)),
+             unit=c.diff_unit, dir=t("lower" if lower else "higher", lang), lo=num(lo), hi=num(hi))
 
 
 def findings(exp: StoredExperiment, lang: Lang, max_n: int = 5) -> list[str]:
@@ -198,11 +215,11 @@ def cost_rows(exp: StoredExperiment, lang: Lang) -> pd.DataFrame:
         unmet = _mean(rows, s, "completion_rate", "diff_mean") * needs
         out.append({
             t("option", lang): scenario_label(s, lang),
-            t("gov_cost_diff", lang): fmt(gov),
-            t("villager_cost_diff", lang): fmt(_mean(rows, s, "villager_cost", "diff_mean")),
-            t("trips_saved", lang): fmt(trips),
-            t("cost_per_trip", lang): fmt(gov / trips) if trips > 0 else "n/a",
-            t("unmet_avoided", lang): fmt(unmet),
-            t("cost_per_unmet", lang): fmt(gov / unmet) if unmet > 0 else "n/a",
+            t("gov_cost_diff", lang): num(gov),
+            t("villager_cost_diff", lang): num(_mean(rows, s, "villager_cost", "diff_mean")),
+            t("trips_saved", lang): num(trips),
+            t("cost_per_trip", lang): num(gov / trips) if trips > 0 else "n/a",
+            t("unmet_avoided", lang): num(unmet),
+            t("cost_per_unmet", lang): num(gov / unmet) if unmet > 0 else "n/a",
         })
     return pd.DataFrame(out)

@@ -10,7 +10,6 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import panel as pn
 
-from govsim.experiment.compare import fmt
 from govsim.report.data import StoredExperiment
 from govsim.serve import results as res
 from govsim.serve.figures import distribution_figure, timeseries_figure
@@ -45,9 +44,9 @@ def _card_html(c: res.Card, lang: Lang) -> str:
     sign = "+" if c.diff > 0 else ""
     return (f"<div class='kpi-card tone-{c.tone}' data-kpi='{e(c.kpi)}'>"
             f"<div class='kpi-label'>{e(c.label)}</div>"
-            f"<div class='kpi-diff'>{sign}{e(fmt(c.diff))} {e(c.diff_unit)}</div>"
-            f"<div>95%: {e(fmt(c.low))} … {e(fmt(c.high))}</div>"
-            f"<div>{e(fmt(c.base))} → {e(fmt(c.value))} {e(c.value_unit)}</div>"
+            f"<div class='kpi-diff'>{sign}{e(res.num(c.diff))} {e(c.diff_unit)}</div>"
+            f"<div>95%: {e(res.num(c.low))} … {e(res.num(c.high))}</div>"
+            f"<div>{e(res.num(c.base))} → {e(res.num(c.value))} {e(c.value_unit)}</div>"
             f"<div class='kpi-pop'>{e(c.population)}</div></div>")
 
 
@@ -120,7 +119,7 @@ def _all_kpis(exp: StoredExperiment, lang: Lang) -> pn.viewable.Viewable:
     table.insert(1, "label", [res.display(str(k), lang).label for k in table["kpi"]])
     for c in cols[2:]:
         if c in table:
-            table[c] = table[c].map(lambda x: fmt(float(x)))
+            table[c] = table[c].map(lambda x: res.num(float(x)))
     return pn.Card(_table(table, index=False), title=t("all_kpis", lang), collapsed=True,
                    sizing_mode="stretch_width")
 

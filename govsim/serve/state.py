@@ -27,7 +27,6 @@ MAX_OPTIONS = 5
 MAX_ROSTER_BYTES = 1_000_000
 ROSTER_KEY = "population.villages_csv"
 BASELINE_NAME = "baseline"
-_CONFIGS: dict[tuple[str, ...], dict[str, Any]] = {}
 
 
 def slug(text: str, fallback: str) -> str:
@@ -145,15 +144,7 @@ class Workbench:
 
     def base_config(self) -> dict[str, Any]:
         """The baseline's resolved config ({} if it does not validate)."""
-        from govsim.config.compose import load_scenario
-
-        key = tuple(self.base_overrides())
-        if key not in _CONFIGS:
-            try:
-                _CONFIGS[key] = load_scenario(list(key)).to_dict()
-            except ScenarioError:
-                return {}
-        return _CONFIGS[key]
+        return _load(tuple(self.base_overrides()))[1]
 
     # --- uploads --------------------------------------------------------------------------
 
@@ -186,20 +177,22 @@ def _num(x: float) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def _load_error_cached(overrides: tuple[str, ...]) -> ScenarioError | None:
+def _load(overrides: tuple[str, ...]) -> tuple[ScenarioError | None, dict[str, Any]]:
+    """The scenario's error (or None) and resolved config ({} if it failed).
+
+    Cached: composing with Hydra takes a fraction of a second or more, and every edit
+    revalidates. An uploaded roster's path names its content, so a cached answer stays right.
+    """
     from govsim.config.compose import load_scenario
 
     try:
-        load_scenario(list(overrides))
+        return None, load_scenario(list(overrides)).to_dict()
     except ScenarioError as exc:
-        return exc
-    return None
+        return exc, {}
 
 
 def _load_error(overrides: list[str]) -> ScenarioError | None:
-    """The scenario's error, if any (cached: composing with Hydra takes a fraction of a second;
-    an uploaded roster's path names its content, so a cached answer stays right)."""
-    return _load_error_cached(tuple(overrides))
+    return _load(tuple(overrides))[0]
 
 
 def _base_field(err: ScenarioError) -> str:
