@@ -136,6 +136,8 @@ def stored(tmp_path_factory: pytest.TempPathFactory) -> Path:
     workdir = tmp_path_factory.mktemp("wd")
     bench = Workbench(workdir, horizon_days=8, replications=2, seed=3)
     bench.add_option("proxies", {"proxies_per_village": 3})
+    roster = resources.files("govsim.configs").joinpath("villages", "example_villages.csv")
+    assert bench.save_roster(roster.read_bytes())[1] is None
     jobs = JobManager(workdir, executor="serial")
     job = jobs.start(bench.spec_yaml(), bench.spec_id(), total=4)
     assert job is not None and jobs.start(bench.spec_yaml(), "other", 4) is None  # one at a time
@@ -182,6 +184,9 @@ def test_findings_left_behind_and_costs(stored: Path) -> None:
     assert list(band.columns) == ["baseline", "proxies"] and "80+" in band.index
     items = res.unmet_by(exp, "item", "zh")
     assert "养老金资格认证" in items.index
+    by_km = res.unmet_by_distance(exp, "en")   # the roster gives the villages' distances
+    assert list(by_km.columns) == ["baseline", "proxies"] and len(by_km) >= 2
+    assert ((by_km >= 0) & (by_km <= 100)).all().all()
     costs = res.cost_rows(exp, "en")
     assert list(costs["Option"]) == ["proxies"]
     assert set(res.gap_kpis(exp)) >= {"elderly_trips_gap"}
@@ -222,3 +227,23 @@ def test_cancel_stops_the_job_and_keeps_finished_runs(tmp_path: Path) -> None:
     assert job.status == "cancelled" and job.process.poll() is not None
     assert not list(job.out_dir.rglob("*.tmp*"))
     assert pd.isna(job.error) or job.error == ""
+
+
+SHIPPED = Path(__file__).resolve().parents[1] / "results"
+
+
+@pytest.mark.skipif(not (SHIPPED / "e3_inclusive_interventions").is_dir(), reason="no shipped results")
+def test_shipped_results_open_without_rerunning(tmp_path: Path) -> None:
+    from govsim.serve.app import WorkbenchPage, stored_experiments
+
+    found = stored_experiments([SHIPPED])
+    assert "results/e3_inclusive_interventions" in found
+    assert not any("e9_sensitivity" in k for k in found)   # a screening has no baseline to compare
+    exp = load_experiment(found["results/e3_inclusive_interventions"])
+    assert res.unmet_by_distance(exp, "en").empty          # no roster, no stored distances
+    assert {c.option for c in res.cards(exp, "en")} == set(exp.scenarios) - {exp.baseline}
+    page = WorkbenchPage(tmp_path, JobManager(tmp_path), [SHIPPED])
+    page.stored.value = found["results/e3_inclusive_interventions"]
+    page.open_stored()
+    assert page.exp is not None and page.exp.name == "e3_inclusive_interventions"
+    assert not list(SHIPPED.glob("*/uploads")) and not (SHIPPED / "experiments").exists()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import panel as pn
+import yaml
 
 from govsim.report.data import StoredExperiment, load_experiment
 from govsim.serve.i18n import Lang, preset_label, t
@@ -30,9 +31,24 @@ def stored_experiments(roots: list[Path]) -> dict[str, Path]:
         if not root.is_dir():
             continue
         for d in sorted(p for p in root.iterdir() if p.is_dir()):
-            if (d / "summary.csv").is_file() or (d / "summary.parquet").is_file():
-                found[f"{root.name}/{d.name}"] = d
+            has_summary = (d / "summary.csv").is_file() or (d / "summary.parquet").is_file()
+            if has_summary and not (d / "sensitivity.csv").is_file():  # screenings have no baseline
+                found[f"{root.name}/{d.name}{_scenario_list(d)}"] = d
     return found
+
+
+def _scenario_list(d: Path) -> str:
+    """``": baseline, proxies"`` for a workbench run (named by a hash), else ""."""
+    spec = d / "spec.yaml"
+    if not spec.is_file():
+        return ""
+    try:
+        data = yaml.safe_load(spec.read_text(encoding="utf-8")) or {}
+        names = [str(s.get("name")) for s in data.get("scenarios") or [] if isinstance(s, dict)]
+    except (OSError, yaml.YAMLError, AttributeError):
+        return ""
+    text = ", ".join(names)
+    return f": {text[:60]}" if text else ""
 
 
 def _presets(group: str, lang: Lang) -> dict[str, str]:

@@ -7,6 +7,7 @@ stored per-run tables; every label, unit and population from the KPI registry.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,7 @@ __all__ = [
     "num",
     "scenario_label",
     "unmet_by",
+    "unmet_by_distance",
 ]
 
 #: preferred order of the headline cards; names the results lack are skipped.
@@ -38,8 +40,8 @@ HEADLINE = ("trips_mean", "completion_rate", "at_most_one_trip_share", "turnarou
 
 
 def num(x: float) -> str:
-    """A number for the page: thousands separated from 10,000 up, else as the CLI's tables."""
-    if isinstance(x, float | int) and math.isfinite(x) and abs(x) >= 10_000:
+    """A number for the page: thousands separated from 1,000 up, else as the CLI's tables."""
+    if isinstance(x, float | int) and math.isfinite(x) and abs(x) >= 1_000:
         return f"{x:,.0f}"
     return fmt(x)
 
@@ -194,6 +196,39 @@ def unmet_by(exp: StoredExperiment, column: str, lang: Lang) -> pd.DataFrame:
     table.index.name = t("item" if column == "item" else "age_band", lang)
     table.columns = pd.Index([scenario_label(str(c), lang) for c in table.columns],
                              name=t("option", lang))
+    return table.round(1)
+
+
+#: village distance bands (km to the township seat) for the unmet-needs table.
+DISTANCE_BANDS = (0.0, 5.0, 10.0, 20.0, 40.0, math.inf)
+
+
+def unmet_by_distance(exp: StoredExperiment, lang: Lang) -> pd.DataFrame:
+    """Percent of needs not completed, by the village's distance band and scenario.
+
+    Needs the villages' distances, which a run stores only when they come from a
+    roster (``population.villages_csv``); empty otherwise.
+    """
+    villages = (exp.config().get("population") or {}).get("villages") or []
+    km = {str(v["village_id"]): float(v["distance_km"]) for v in villages
+          if isinstance(v, dict) and v.get("distance_km") is not None and "village_id" in v}
+    req = exp.frame("requests", ["outcome", "village"]) if km else pd.DataFrame()
+    if req.empty or "village" not in req:
+        return pd.DataFrame()
+    dist = req["village"].astype(str).map(km)
+    if dist.isna().all():
+        return pd.DataFrame()
+    edges = list(DISTANCE_BANDS)
+    labels = [f"{a:g}-{b:g} km" if math.isfinite(b) else f"{a:g}+ km"
+              for a, b in itertools.pairwise(edges)]
+    req = req.assign(band=pd.cut(dist, edges, labels=labels, right=False),
+                     unmet=(req["outcome"] != "completed").astype(float) * 100.0)
+    table = req.pivot_table(index="band", columns="scenario", values="unmet", aggfunc="mean",
+                            observed=True)
+    table = table[[s for s in exp.scenarios if s in table.columns]]
+    table.columns = pd.Index([scenario_label(str(c), lang) for c in table.columns],
+                             name=t("option", lang))
+    table.index.name = t("distance", lang)
     return table.round(1)
 
 

@@ -85,6 +85,11 @@ def _left_behind(exp: StoredExperiment, lang: Lang) -> list[Any]:
         table = res.unmet_by(exp, column, lang)
         if not table.empty:
             out += [pn.pane.Markdown(f"**{t(key, lang)}**"), _table(table)]
+    by_distance = res.unmet_by_distance(exp, lang)
+    if by_distance.empty:
+        out.append(pn.pane.Markdown(t("no_distance", lang)))
+    else:
+        out += [pn.pane.Markdown(f"**{t('unmet_distance', lang)}**"), _table(by_distance)]
     return out
 
 
