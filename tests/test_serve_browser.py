@@ -22,6 +22,7 @@ import pandas as pd
 import pytest
 
 from govsim.kpi_registry import kpi
+from govsim.serve.i18n import t
 from govsim.serve.results import num
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -86,6 +87,11 @@ def test_compare_in_browser_then_rerun_spec_with_cli(server: tuple[str, Path], t
         page.wait_for_timeout(500)
         page.click(".run-button button")
         page.wait_for_selector(".kpi-card", timeout=90_000)
+        other = browser.new_page()            # a second tab sees the same job and its results
+        other.goto(url)
+        other.wait_for_selector(".kpi-card", timeout=30_000)
+        assert other.get_by_text(t("status_done", "en", total=4)).count() == 1
+        other.close()
         assert page.locator(".finding").count() >= 3
         assert page.locator(".figure img").count() >= 1
         label_en = kpi("trips_mean").label("en")
