@@ -7,6 +7,7 @@ stored per-run tables; every label, unit and population from the KPI registry.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from dataclasses import dataclass
@@ -33,10 +34,10 @@ __all__ = [
     "unmet_by_distance",
 ]
 
-#: preferred order of the headline cards; names the results lack are skipped.
+#: preferred order of the headline cards; names the results lack are skipped. Group gaps
+#: are not listed: the "who is left behind" panel shows every gap KPI the registry has.
 HEADLINE = ("trips_mean", "completion_rate", "at_most_one_trip_share", "turnaround_days_mean",
-            "window_wait_min_mean", "elderly_trips_gap", "elderly_completion_gap",
-            "villager_cost_mean", "gov_cost")
+            "window_wait_min_mean", "villager_cost_mean", "gov_cost")
 
 
 def num(x: float) -> str:
@@ -133,7 +134,15 @@ def cards(exp: StoredExperiment, lang: Lang, kpis: list[str] | None = None) -> l
     return out
 
 
+def _in_sentence(label: str, lang: Lang) -> str:
+    """An English label inside a sentence: "Trips per need" -> "trips per need"."""
+    if lang == "en" and label[:1].isupper() and label[1:2].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
 def _finding(c: Card, lang: Lang, option_label: str) -> str:
+    c = dataclasses.replace(c, label=_in_sentence(c.label, lang))
     if c.tone == "unclear":
         return t("finding_none", lang, opt=option_label, label=c.label, lo=num(c.low),
                  hi=num(c.high), unit=c.diff_unit)
@@ -144,17 +153,12 @@ def _finding(c: Card, lang: Lang, option_label: str) -> str:
 
 
 def findings(exp: StoredExperiment, lang: Lang, max_n: int = 5) -> list[str]:
-    """Three to five plain sentences: per option, its clearest changes (then the rest)."""
+    """Three to five plain sentences: each option's clear changes first, in the headline order."""
     by_option: dict[str, list[Card]] = {}
-    for c in cards(exp, lang):
+    for c in cards(exp, lang, headline_kpis(exp) + gap_kpis(exp)):
         by_option.setdefault(c.option, []).append(c)
-
-    def strength(c: Card) -> float:  # distance of the interval from zero, in half-widths
-        half = (c.high - c.low) / 2
-        return abs(c.diff) / half if half > 0 else (math.inf if c.diff else 0.0)
-
-    ranked = {o: sorted(cs, key=lambda c: (c.tone == "unclear", -strength(c)))
-              for o, cs in by_option.items()}
+    # per option: clear differences first, in the headline order (trips, completion, ...)
+    ranked = {o: sorted(cs, key=lambda c: c.tone == "unclear") for o, cs in by_option.items()}
     out: list[str] = []
     depth = 0
     while len(out) < max_n and any(depth < len(cs) for cs in ranked.values()):
