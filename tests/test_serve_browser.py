@@ -64,6 +64,8 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         os.killpg(proc.pid, 15)
         proc.wait(timeout=20)
         log.close()
+        # shown by pytest only when the test fails
+        print((tmp_path / "server.log").read_text(errors="replace")[-4000:])
 
 
 def _set_number(page: object, selector: str, value: str) -> None:
@@ -89,7 +91,7 @@ def test_compare_in_browser_then_rerun_spec_with_cli(server: tuple[str, Path], t
         page.wait_for_selector(".kpi-card", timeout=90_000)
         other = browser.new_page()            # a second tab sees the same job and its results
         other.goto(url)
-        other.wait_for_selector(".kpi-card", timeout=30_000)
+        other.wait_for_selector(".kpi-card", timeout=90_000)
         assert other.get_by_text(t("status_done", "en", total=4)).count() == 1
         other.close()
         assert page.locator(".finding").count() >= 3
