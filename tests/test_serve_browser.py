@@ -102,7 +102,7 @@ def test_compare_in_browser_then_rerun_spec_with_cli(server: tuple[str, Path], t
 
         page.click(".lang-switch button:has-text('中文')")
         label_zh = kpi("trips_mean").label("zh")
-        page.wait_for_selector(f".kpi-card .kpi-label:has-text('{label_zh}')", timeout=20_000)
+        page.wait_for_selector(f".kpi-card .kpi-label:has-text('{label_zh}')", timeout=60_000)
         assert page.locator(".finding").first.inner_text().count("基线") >= 1
         page.screenshot(path=str(shots / "results_zh.png"), full_page=True)
         card = page.locator(".kpi-card[data-kpi='trips_mean'] .kpi-diff").first.inner_text()

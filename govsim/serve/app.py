@@ -7,6 +7,7 @@ every tab, so a second tab sees the running job and its results.
 from __future__ import annotations
 
 import io
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +124,9 @@ class WorkbenchPage:
 
     def view(self) -> pn.viewable.Viewable:
         """The page."""
-        pn.state.add_periodic_callback(self.poll, period=500)
+        # poll only once the page is shown: a change made while the session is still being
+        # set up may never reach the browser (a second tab opened after a finished job)
+        pn.state.onload(self._start_polling)
         e = self._field_errors
         self.headings = {k: pn.pane.Markdown(f"### {t(k, 'en')}") for k in ("baseline", "options",
                                                                              "run_box", "export")}
@@ -139,6 +142,9 @@ class WorkbenchPage:
                           pn.Row(self.stored, self.open_btn), sizing_mode="stretch_width")
         return pn.Column(pn.Row(self.title, self.lang_switch), pn.Row(baseline, right),
                          self.results, sizing_mode="stretch_width", stylesheets=[CSS])
+
+    def _start_polling(self) -> None:
+        pn.state.add_periodic_callback(self.poll, period=500)
 
     # --- actions --------------------------------------------------------------------------
 
@@ -229,8 +235,12 @@ class WorkbenchPage:
                "failed": "status_failed"}[status]
         self.status.object = t(key, self.lang, done=done, total=job.total, error=job.error)
         if status == "done" and self.shown_job != job.out_dir:
+            try:
+                self.show(load_experiment(job.out_dir))
+            except Exception:  # shown in the server's log; the next poll tries again
+                traceback.print_exc()
+                return
             self.shown_job = job.out_dir
-            self.show(load_experiment(job.out_dir))
             self._refresh_stored()
 
     def show(self, exp: StoredExperiment) -> None:

@@ -101,20 +101,33 @@ def _cost(exp: StoredExperiment, lang: Lang) -> list[Any]:
             pn.pane.Markdown(t("cost_note", lang))]
 
 
-def _figure(fig: Any) -> pn.viewable.Viewable:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90)
-    plt.close(fig)
-    return pn.pane.PNG(buf.getvalue(), sizing_mode="scale_width", max_width=1000,
-                       css_classes=["figure"])
+#: PNG bytes by (experiment directory, its manifest's mtime, figure, language): every tab
+#: and every switch of language shows the same figures without drawing them again.
+_PNG: dict[tuple[str, float, str, str], bytes | None] = {}
+
+
+def _png(exp: StoredExperiment, kind: str, lang: Lang) -> bytes | None:
+    manifest = exp.out_dir / "manifest.json"
+    key = (str(exp.out_dir), manifest.stat().st_mtime if manifest.is_file() else 0.0, kind, lang)
+    if key not in _PNG:
+        fig = distribution_figure(exp, lang) if kind == "dist" else timeseries_figure(exp, lang)
+        if fig is None:
+            _PNG[key] = None
+        else:
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=90)
+            plt.close(fig)
+            _PNG[key] = buf.getvalue()
+    return _PNG[key]
 
 
 def _figures(exp: StoredExperiment, lang: Lang) -> list[Any]:
-    out: list[Any] = [pn.pane.Markdown(f"### {t('figures', lang)}"),
-                      _figure(distribution_figure(exp, lang))]
-    ts = timeseries_figure(exp, lang)
-    if ts is not None:
-        out.append(_figure(ts))
+    out: list[Any] = [pn.pane.Markdown(f"### {t('figures', lang)}")]
+    for kind in ("dist", "ts"):
+        png = _png(exp, kind, lang)
+        if png is not None:
+            out.append(pn.pane.PNG(png, sizing_mode="scale_width", max_width=1000,
+                                   css_classes=["figure"]))
     return out
 
 
