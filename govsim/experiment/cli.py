@@ -26,7 +26,7 @@ import yaml
 
 from govsim.errors import ScenarioError
 from govsim.experiment.runner import run_experiment
-from govsim.experiment.store import RunStore
+from govsim.store import RunStore
 
 __all__ = ["ExperimentArgs", "parse_args", "run_experiment_cli"]
 

@@ -23,8 +23,8 @@ from govsim.experiment.manifest import build_manifest
 from govsim.experiment.seeds import replication_seed
 from govsim.experiment.spec import ExperimentSpec, load_spec
 from govsim.experiment.stats import describe, relative_halfwidths, replications_for_precision
-from govsim.experiment.store import RunStore, run_key
 from govsim.experiment.tasks import RunTask, run_task
+from govsim.store import RunStore, run_key
 
 __all__ = ["ExperimentResult", "merge_overrides", "run_experiment"]
 

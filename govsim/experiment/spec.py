@@ -314,15 +314,19 @@ def load_spec(spec: ExperimentSpec | dict[str, Any] | str | Path) -> ExperimentS
     if isinstance(spec, dict):
         return spec_from_dict(spec)
     path = Path(spec)
-    if path.suffix in {".yaml", ".yml"} and path.is_file():
-        text, name = path.read_text(encoding="utf-8"), path.stem
+    if path.suffix in {".yaml", ".yml"} or path.parent != Path(".") or path.is_file():
+        from govsim.config.safety import load_yaml_file
+
+        if not path.is_file():
+            raise ScenarioError("experiment", str(spec), f"file not found ({path.resolve()})")
+        data, name = load_yaml_file(path, "experiment", max_bytes=1_000_000), path.stem
     else:
         name = str(spec)
         res = resources.files("govsim.experiment_specs") / f"{name}.yaml"
         if not res.is_file():
-            raise ScenarioError("experiment", name, f"must be one of {list_experiments()}")
-        text = res.read_text(encoding="utf-8")
-    data = yaml.safe_load(text) or {}
+            raise ScenarioError("experiment", name, f"must be one of {list_experiments()} "
+                                "or the path of a .yaml spec file")
+        data = yaml.safe_load(res.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ScenarioError("experiment", name, "file must hold a YAML mapping")
     return spec_from_dict(data, name=name)

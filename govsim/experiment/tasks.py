@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from govsim.experiment.store import RunStore
+from govsim.store import RunStore
 
 __all__ = ["RunTask", "run_task"]
 
