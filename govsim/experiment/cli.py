@@ -132,8 +132,9 @@ def run_experiment_cli(argv: list[str]) -> int:
         print(f"govsim: note: target relative CI half-width {precision['target_rel_halfwidth']} "
               f"on {precision['kpi']} not met at {result.manifest['replications']} replications "
               "(raise experiment.max_replications)", file=sys.stderr)
-    print(f"{result.runs_run} runs done, {result.runs_skipped} already stored; "
-          f"results in {result.out_dir}", file=sys.stderr)
+    print(f"{result.runs_run} runs done ({result.runs_damaged} replacing damaged stored runs, "
+          f"{result.runs_model_changed} recomputed because the model changed), "
+          f"{result.runs_skipped} stored runs reused; results in {result.out_dir}", file=sys.stderr)
     if args.report:
         _report(result.out_dir)
     return 0
