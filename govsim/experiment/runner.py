@@ -248,6 +248,7 @@ def run_experiment(
     options: dict[str, Any] | None = None,
     simulate: SimulateFn | None = None,
     load: LoadFn | None = None,
+    oversubscribe: bool = False,
 ) -> ExperimentResult:
     """Run every (scenario, replication) not yet stored, then summarise and compare.
 
@@ -258,7 +259,7 @@ def run_experiment(
     """
     started = time.time()
     spec = load_spec(spec_or_name).sized(size).with_options(**(options or {}))
-    check_executor(executor, workers, address)
+    check_executor(executor, workers, address, oversubscribe=oversubscribe)
     if spec.kind == "morris":  # scenarios come from the Morris design; analysed afterwards
         from govsim.experiment.sensitivity import run_morris
 
@@ -275,7 +276,7 @@ def run_experiment(
     version = metadata.version("govsim")
     engine = _Engine(spec, plans, store, simulate or _default_simulate(), version)
     n = spec.replications
-    with make_executor(executor, workers, address) as mapper:
+    with make_executor(executor, workers, address, oversubscribe=oversubscribe) as mapper:
         while True:
             engine.extend(n, mapper, progress)
             summary = engine.summary()
