@@ -10,6 +10,7 @@ A bad configuration gives a one-line message and exit code 2, no traceback.
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,7 +19,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from govsim.errors import ScenarioError
+from govsim.errors import ScenarioError, Terminated, raise_terminated
 from govsim.output import write_run_dir
 
 __all__ = ["main"]
@@ -48,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except ScenarioError as exc:
         _fail(exc)
     sys.argv = [sys.argv[0], *_hydra_argv(flags), *overrides]
+    signal.signal(signal.SIGTERM, raise_terminated)
     _app()
 
 
@@ -121,15 +123,38 @@ def _app(cfg: DictConfig) -> None:
     from govsim.config.compose import scenario_from_config
     from govsim.run import simulate
 
+    out = HydraConfig.get().runtime.output_dir
     try:
         scenario = scenario_from_config(cfg)
+        result = simulate(scenario, progress=sys.stderr.isatty())
+        write_run_dir(out, cfg, result)
     except ScenarioError as exc:
+        _discard(out)
         _fail(exc)
-    result = simulate(scenario, progress=sys.stderr.isatty())
-    out = HydraConfig.get().runtime.output_dir
-    write_run_dir(out, cfg, result)
+    except OSError as exc:  # e.g. a full disk: one line, no half-written run directory
+        _discard(out)
+        print(f"govsim: error: cannot write results to {out}: {exc.strerror or exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt as exc:
+        _discard(out)
+        what = "terminated (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
+        print(f"\ngovsim: {what}; no results written", file=sys.stderr)
+        sys.exit(143 if isinstance(exc, Terminated) else 130)
     print(_table(result))
     print(f"\n{len(result.requests):,} requests simulated in {result.wall_seconds:.2f} s; results in {out}")
+
+
+def _discard(out: str) -> None:
+    """Remove a run directory that holds only what Hydra and failed writes left (logs, .hydra, temps)."""
+    import shutil
+
+    path = Path(out)
+    if not path.is_dir():
+        return
+    leftovers = [p for p in path.iterdir()
+                 if p.name != ".hydra" and not p.name.endswith(".log") and ".tmp" not in p.name]
+    if not leftovers:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _table(result: object) -> str:

@@ -92,7 +92,9 @@ def parse_args(argv: list[str]) -> ExperimentArgs:
         elif key.startswith("experiment."):
             args.options[key.removeprefix("experiment.")] = yaml.safe_load(value)
         elif key == "out":
-            args.out = Path(value)
+            from govsim.output import check_output_dir
+
+            args.out = check_output_dir("out", value)
         else:
             args.overrides.append(arg)
     if not args.name:

@@ -58,6 +58,8 @@ _TOP_KEYS = {
     "figures", "description", "levers", "uncertainties", "findings", "kind", "morris",
 }
 KINDS = ("scenarios", "morris")
+MAX_REPLICATIONS = 10_000
+MAX_RUNS = 100_000   # scenarios x replications of one experiment
 _MORRIS_KEYS = {"trajectories", "num_levels", "seed", "outputs", "inputs"}
 _INPUT_KEYS = {"name", "key", "keys", "bounds", "integer", "note"}
 # figure kinds a spec may declare under ``figures:`` (drawn by govsim.report.figures)
@@ -150,7 +152,7 @@ def validate(spec: ExperimentSpec) -> None:
     if spec.kind == "morris":
         _check_morris(spec.morris)
         if not spec.scenarios:  # scenarios are generated from the design
-            _check_int("replications", spec.replications, 1)
+            _check_int("replications", spec.replications, 1, MAX_REPLICATIONS)
             _check_figures(spec.figures)
             return
     names = [s.name for s in spec.scenarios]
@@ -161,11 +163,16 @@ def validate(spec: ExperimentSpec) -> None:
         raise ScenarioError("scenarios", dupes[0], "scenario names must be unique")
     if spec.baseline not in names:
         raise ScenarioError("baseline", spec.baseline, f"must be one of the scenarios {names}")
-    _check_int("replications", spec.replications, 1)
+    _check_int("replications", spec.replications, 1, MAX_REPLICATIONS)
     if spec.max_replications is not None:
-        _check_int("max_replications", spec.max_replications, 1)
+        _check_int("max_replications", spec.max_replications, 1, MAX_REPLICATIONS)
     if spec.batch is not None:
-        _check_int("batch", spec.batch, 1)
+        _check_int("batch", spec.batch, 1, MAX_REPLICATIONS)
+    if not isinstance(spec.crn, bool):
+        raise ScenarioError("crn", spec.crn, "must be true or false")
+    if len(spec.scenarios) * spec.replications > MAX_RUNS:
+        raise ScenarioError("replications", spec.replications, f"scenarios x replications must be "
+                            f"at most {MAX_RUNS:,} runs (is {len(spec.scenarios) * spec.replications:,})")
     _check_figures(spec.figures)
     if not isinstance(spec.base_seed, int) or spec.base_seed < 0:
         raise ScenarioError("base_seed", spec.base_seed, "must be an integer >= 0")
@@ -232,9 +239,11 @@ def _as_tuple(value: Any) -> tuple[Any, ...]:
     return tuple(value) if isinstance(value, list | tuple) else (value,)
 
 
-def _check_int(key: str, value: object, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ScenarioError(key, value, f"must be an integer >= {low}")
+def _check_int(key: str, value: object, low: int, high: int | None = None) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low \
+            or (high is not None and value > high):
+        allowed = f"in [{low}, {high:,}]" if high is not None else f">= {low}"
+        raise ScenarioError(key, value, f"must be an integer {allowed}")
 
 
 def _overrides(key: str, value: object) -> tuple[str, ...]:
@@ -267,13 +276,10 @@ def spec_from_dict(data: dict[str, Any], name: str = "experiment") -> Experiment
         raise ScenarioError(unknown[0], data[unknown[0]],
                             f"unknown key; allowed: {sorted(_TOP_KEYS)}")
     scenarios = _scenarios(data.get("scenarios", []))
-    sizes = {
-        str(k): SizeSpec(v.get("replications"), _overrides(f"sizes.{k}.overrides",
-                                                           v.get("overrides")),
-                         v.get("trajectories"))
-        for k, v in (data.get("sizes") or {}).items()
-    }
+    sizes = _sizes(data.get("sizes"))
     kpis = data.get("kpis") or []
+    if not isinstance(kpis, list) or not all(isinstance(k, str) and k for k in kpis):
+        raise ScenarioError("kpis", kpis, "must be a list of KPI names")
     kind = str(data.get("kind", "scenarios"))
     morris = data.get("morris")
     if kind == "morris" and not kpis and isinstance(morris, dict):
@@ -288,7 +294,7 @@ def spec_from_dict(data: dict[str, Any], name: str = "experiment") -> Experiment
         kpis=tuple(str(k) for k in kpis),
         base=_overrides("base", data.get("base")),
         sizes=sizes,
-        crn=bool(data.get("crn", True)),
+        crn=data.get("crn", True),
         target_kpi=data.get("target_kpi"),
         target_rel_halfwidth=data.get("target_rel_halfwidth"),
         max_replications=data.get("max_replications"),
@@ -299,6 +305,33 @@ def spec_from_dict(data: dict[str, Any], name: str = "experiment") -> Experiment
         kind=kind,
         morris=dict(morris) if isinstance(morris, dict) else morris,
     )
+
+
+_SIZE_KEYS = {"replications", "overrides", "trajectories"}
+
+
+def _sizes(value: object) -> dict[str, SizeSpec]:
+    """The ``sizes:`` mapping: name -> {replications, overrides, trajectories}, each checked."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ScenarioError("sizes", value, "must be a mapping of size names to settings")
+    out = {}
+    for name, v in value.items():
+        key = f"sizes.{name}"
+        if not isinstance(v, dict):
+            raise ScenarioError(key, v, "must be a mapping like {replications: 3, overrides: [...]}")
+        bad = sorted(set(v) - _SIZE_KEYS)
+        if bad:
+            raise ScenarioError(f"{key}.{bad[0]}", v[bad[0]], f"unknown key; allowed: {sorted(_SIZE_KEYS)}")
+        if v.get("replications") is not None:
+            _check_int(f"{key}.replications", v["replications"], 1, MAX_REPLICATIONS)
+        if v.get("trajectories") is not None:
+            _check_int(f"{key}.trajectories", v["trajectories"], 2, MAX_REPLICATIONS)
+        out[str(name)] = SizeSpec(v.get("replications"), _overrides(f"{key}.overrides",
+                                                                    v.get("overrides")),
+                                  v.get("trajectories"))
+    return out
 
 
 def list_experiments() -> list[str]:
