@@ -29,6 +29,9 @@ def compose_config(overrides: list[str] | None = None) -> DictConfig:
 
     The ``hydra`` subtree is checked and then dropped. Errors become ScenarioError.
     """
+    if isinstance(overrides, str) or not isinstance(overrides, list | tuple | type(None)):
+        raise ScenarioError("overrides", overrides, "must be a list of override strings like "
+                            "['run.horizon_days=30']")
     cfg = compose_checked(list(overrides or []))
     with open_dict(cfg):
         del cfg["hydra"]

@@ -70,11 +70,11 @@ def _parse(override: str) -> Any:
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.errors import HydraException
 
-    key = override.split("=", 1)[0].strip().lstrip("+~") or "override"
-    value = override.split("=", 1)[1] if "=" in override else override
     if not isinstance(override, str) or len(override) > MAX_OVERRIDE_CHARS:
         raise ScenarioError("override", str(override)[:80], f"must be a string of at most "
                             f"{MAX_OVERRIDE_CHARS} characters")
+    key = override.split("=", 1)[0].strip().lstrip("+~") or "override"
+    value = override.split("=", 1)[1] if "=" in override else override
     if "=" not in override and not override.startswith("~"):
         raise ScenarioError(key, None, "is not an override: expected key=value")
     try:

@@ -116,6 +116,9 @@ def _village(row: dict[str, str], line: int, path: str, key: str) -> VillageSpec
     town = (row.get("township") or "").strip()
     if not vid or not town:
         raise ScenarioError(f"{key} (line {line})", path, "village_id and township must not be empty")
+    if not (vid + town).isprintable():
+        raise ScenarioError(f"{key} (line {line})", path,
+                            "village_id and township must be printable text (no control characters)")
     residents = num("residents", 1, MAX_RESIDENTS)
     if residents != int(residents):
         raise ScenarioError(f"{key} (line {line}, column residents)", row["residents"],

@@ -59,7 +59,7 @@ def check_executor(name: str, workers: int | None = None, address: str | None = 
                                 or workers < 1):
         raise ScenarioError("executor.workers", workers, "must be an integer >= 1")
     if address is not None and name != "dask":
-        raise ScenarioError("executor.address", address, "is only used with executor=dask")
+        raise ScenarioError("executor.address", address, "may only be given with executor=dask")
     if address is not None:
         check_address(address)
     if workers is not None and name != "serial" and address is None and workers > cores() \

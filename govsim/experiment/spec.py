@@ -346,6 +346,9 @@ def load_spec(spec: ExperimentSpec | dict[str, Any] | str | Path) -> ExperimentS
         return spec
     if isinstance(spec, dict):
         return spec_from_dict(spec)
+    if not isinstance(spec, str | Path) or not str(spec).strip():
+        raise ScenarioError("experiment", spec, "must be a shipped experiment's name, a .yaml "
+                            "path, a mapping or an ExperimentSpec")
     path = Path(spec)
     if path.suffix in {".yaml", ".yml"} or path.parent != Path(".") or path.is_file():
         from govsim.config.safety import load_yaml_file
