@@ -388,11 +388,18 @@ CLI: dict[str, tuple[list[str], str]] = {
 }
 
 
+SLOW_CLI = {"run_dir_proc", "too_big", "exp_workers"}
+
+
 @pytest.fixture(scope="module")
-def cli_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, str, Path]]:
+def cli_runs(request: pytest.FixtureRequest,
+             tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, str, Path]]:
     root = tmp_path_factory.mktemp("cli_routes")
     procs = {}
-    for case, (args, _) in CLI.items():
+    cases = [i.callspec.params["case"] for i in request.session.items
+             if getattr(i, "originalname", None) == "test_cli" and hasattr(i, "callspec")]
+    for case in cases:
+        args = CLI[case][0]
         cwd = root / case
         cwd.mkdir()
         procs[case] = (subprocess.Popen([sys.executable, "-m", "govsim", *args], cwd=cwd,
@@ -400,10 +407,30 @@ def cli_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, s
     return {case: (p.wait(timeout=300), p.communicate()[1], cwd) for case, (p, cwd) in procs.items()}
 
 
-@pytest.mark.parametrize("case", sorted(CLI))
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.slow) if c in SLOW_CLI else c
+                                  for c in sorted(CLI)])
 def test_cli(case, cli_runs):
     code, err, cwd = cli_runs[case]
     lines = [ln for ln in err.splitlines() if ln.strip()]
     assert code == 2 and len(lines) == 1 and "Traceback" not in err, err
     assert lines[0].startswith(f"govsim: error: {CLI[case][1]}"), err
     assert list(cwd.iterdir()) == []
+
+
+def test_full_disk_is_one_line(tmp_path, monkeypatch, capsys):
+    import errno
+
+    from govsim.experiment.cli import run_experiment_cli
+    from govsim.store import RunStore
+
+    def full(self: RunStore, rel: str, write: Any) -> Path:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), rel)
+
+    monkeypatch.setattr(RunStore, "write_file", full)
+    out = tmp_path / "exp"
+    code = run_experiment_cli(["experiment=example_pairs", "experiment.size=smoke", f"out={out}",
+                               "--quiet", "--no-report"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "No space left on device" in err and "Traceback" not in err
+    assert not list(out.rglob("*.tmp*")) if out.exists() else True

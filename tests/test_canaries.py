@@ -178,9 +178,20 @@ CLI_ROUTES: dict[str, list[str]] = {
 }
 
 
+SLOW_ROUTES = {"cmd_package", "cmd_rerun", "config_dir_short", "config_name", "secret_cfg",
+               "cmd_after_flag"}  # each start costs seconds of imports: the rest run with -m slow
+
+
+def selected(request: pytest.FixtureRequest, test: str) -> list[str]:
+    """The ``case`` parameters of ``test`` selected in this session."""
+    return [i.callspec.params["case"] for i in request.session.items
+            if getattr(i, "originalname", None) == test and hasattr(i, "callspec")]
+
+
 @pytest.fixture(scope="module")
-def cli_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, str, str, Path]]:
-    """Run every route at once from a folder holding the canary module (on sys.path for -m)."""
+def cli_runs(request: pytest.FixtureRequest,
+             tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, str, str, Path]]:
+    """Run the selected routes at once from a folder holding the canary module (on sys.path for -m)."""
     root = tmp_path_factory.mktemp("routes")
     (root / "govsim_canary.py").write_text(CANARY, "utf-8")
     _presets(root / "cfg")
@@ -191,7 +202,8 @@ def cli_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, s
     (root / "study.yaml").write_text("base: ['hydra.searchpath=[pkg://govsim_canary]']\n"
                                      "scenarios: [{name: a, overrides: []}]\n")
     procs = {}
-    for case, args in CLI_ROUTES.items():
+    for case in selected(request, "test_cli_route_is_refused_without_import"):
+        args = CLI_ROUTES[case]
         env = {**os.environ, "GOVSIM_CANARY": str(root / f"{case}.canary"),
                "GOVSIM_SECRET": SECRET, "PYTHONIOENCODING": "utf-8"}
         procs[case] = subprocess.Popen(
@@ -205,7 +217,8 @@ def cli_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, s
     return out
 
 
-@pytest.mark.parametrize("case", sorted(CLI_ROUTES))
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.slow) if c in SLOW_ROUTES else c
+                                  for c in sorted(CLI_ROUTES)])
 def test_cli_route_is_refused_without_import(cli_runs, case):
     code, stdout, stderr, root = cli_runs[case]
     assert code == 2, stderr

@@ -140,8 +140,11 @@ def _run_cli(argv: list[str]) -> int:
     except ScenarioError as exc:
         print(f"govsim: error: {exc}", file=sys.stderr)
         return 2
-    except (NotADirectoryError, FileExistsError, PermissionError) as exc:
-        print(f"govsim: error: cannot write results: {exc}", file=sys.stderr)
+    except OSError as exc:  # e.g. a full disk or a read-only file system
+        if out is not None:
+            RunStore(out).clean_partial()
+        print(f"govsim: error: cannot write results in {out}: {exc.strerror or exc}; "
+              f"{_stored_runs(out)} finished runs are stored", file=sys.stderr)
         return 2
     except ExecutorError as exc:
         print(f"govsim: error: {exc}; {_stored_runs(out)} finished runs are stored in {out}. "
