@@ -140,3 +140,21 @@ def test_no_workers_left_ends_in_bounded_time(tmp_path, monkeypatch):
         assert "no Dask workers" in str(exc.value) and "\n" not in str(exc.value)
     finally:
         c.stop()
+
+
+@pytest.mark.slow
+def test_a_lost_scheduler_ends_in_bounded_time(tmp_path, monkeypatch):
+    monkeypatch.setattr(executors, "NO_WORKERS_SECONDS", 3.0)
+    c = Cluster(1, tmp_path)
+    try:
+        out = tmp_path / "dask"
+        killer = _kill_after(out, 1, c.scheduler)
+        start = time.monotonic()
+        with pytest.raises(ExecutorError) as exc:
+            run_experiment(fake_spec(4, base=["sleep=0.3"]), executor="dask", address=c.address,
+                           out_dir=out, simulate=fake_simulate, load=fake_load, progress=False)
+        killer.join()
+        assert time.monotonic() - start < 90
+        assert "Dask" in str(exc.value) and "\n" not in str(exc.value)
+    finally:
+        c.stop()

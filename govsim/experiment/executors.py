@@ -249,6 +249,10 @@ def _collect(client: Any, futures: list[Any]) -> Iterator[Any]:
             done, pending = wait(pending, timeout=1.0, return_when="FIRST_COMPLETED")
         except TimeoutError:
             done = set()
+        except Exception as exc:  # e.g. every future cancelled: the scheduler connection is lost
+            if type(exc).__module__.split(".")[0] != "distributed":
+                raise
+            raise ExecutorError(f"lost the Dask scheduler ({_first_line(exc)})") from None
         got = 0
         for fut in done:
             try:
