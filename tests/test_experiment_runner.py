@@ -247,3 +247,55 @@ def test_every_shipped_experiment_has_a_one_sentence_question() -> None:
 def test_unknown_kpi_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="must be a KPI the model reports"):
         run(fake_spec(kpis=["trips_mean", "tripz"]), tmp_path)
+
+
+def _failing_spec(flag: Path, baseline: str = "base") -> dict[str, Any]:
+    return fake_spec(replications=3, baseline=baseline, scenarios=[
+        {"name": "base", "overrides": ["effect=0"]},
+        {"name": "broken", "overrides": ["effect=-0.3", f"fail={flag}"]}])
+
+
+@pytest.mark.parametrize("executor", ["serial", "processes"])
+def test_a_failing_run_is_recorded_and_the_experiment_goes_on(tmp_path: Path,
+                                                              executor: str) -> None:
+    flag = tmp_path / "fail-now"
+    flag.touch()
+    res = run(_failing_spec(flag), tmp_path / "o", executor=executor, workers=2)
+    assert [(r["scenario"], r["replication"]) for r in res.failed] == [("broken", r)
+                                                                       for r in range(3)]
+    assert all(r["error"].startswith("RuntimeError: fake model failure") for r in res.failed)
+    assert res.runs_run == 3 and set(res.summary["scenario"]) == {"base"}
+    assert res.manifest["runs_failed"] == 3
+    assert [r["status"] for r in res.manifest["runs"]] == ["run"] * 3 + ["failed"] * 3
+    store = RunStore(tmp_path / "o")
+    assert not any(store.is_done(r["key"]) for r in res.failed), "a failed run is not stored"
+    flag.unlink()  # the model is fixed: a rerun retries exactly the failed runs
+    again = run(_failing_spec(flag), tmp_path / "o", executor=executor, workers=2)
+    assert (again.runs_run, again.runs_skipped, again.failed) == (3, 3, [])
+    assert set(again.summary["scenario"]) == {"base", "broken"}
+
+
+def test_cli_and_report_data_list_failed_runs(tmp_path: Path, fake_core: None,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from govsim.report.data import load_experiment
+
+    flag = tmp_path / "fail-now"
+    flag.touch()
+    spec = tmp_path / "failing.yaml"
+    spec.write_text(json.dumps({**_failing_spec(flag, baseline="broken"),  # JSON is YAML
+                                "kpis": ["trips_mean"]}))
+    out = tmp_path / "o"
+    assert exp_cli.run_experiment_cli([f"experiment={spec}", f"out={out}", "--no-report"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("govsim: run failed: scenario broken") == 3 and "Traceback" not in err
+    assert "3 runs done, 0 already stored, 3 failed" in err
+    assert pd.read_csv(out / "comparison.csv").empty  # the baseline has no runs to compare with
+    assert [r["replication"] for r in load_experiment(out).failed_runs()] == [0, 1, 2]
+    flag.unlink()
+    assert exp_cli.run_experiment_cli([f"experiment={spec}", f"out={out}", "--no-report"]) == 0
+    assert load_experiment(out).failed_runs() == []
+
+
+def test_the_empty_comparison_has_the_comparison_columns(tmp_path: Path) -> None:
+    res = run(fake_spec(replications=2), tmp_path / "o")
+    assert list(res.comparison.columns) == runner.COMPARISON_COLUMNS

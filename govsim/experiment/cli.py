@@ -13,6 +13,9 @@ Arguments (any order)::
     --quiet                      no progress bar and no table
     --no-report                  do not build report.html and figures/ at the end
     anything else                a Hydra override applied to every scenario
+
+Exit codes: 0 done; 1 some runs failed (listed; the others are stored, a rerun retries
+the failed ones); 2 a user error (one line); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -25,8 +28,10 @@ from typing import Any
 import yaml
 
 from govsim.errors import ScenarioError
-from govsim.experiment.runner import run_experiment
+from govsim.experiment.designs import run_experiment
+from govsim.experiment.runner import ExperimentResult
 from govsim.experiment.store import RunStore
+from govsim.experiment.stored import finished_runs
 
 __all__ = ["ExperimentArgs", "parse_args", "run_experiment_cli"]
 
@@ -88,12 +93,6 @@ def parse_args(argv: list[str]) -> ExperimentArgs:
     return args
 
 
-def _stored_runs(out: Path | None) -> int:
-    if out is None or not (out / "runs").is_dir():
-        return 0
-    return sum(1 for _ in (out / "runs").glob("*/meta.json"))
-
-
 def run_experiment_cli(argv: list[str]) -> int:
     """Run an experiment from command-line arguments; return the process exit code."""
     out: Path | None = None
@@ -117,10 +116,18 @@ def run_experiment_cli(argv: list[str]) -> int:
     except KeyboardInterrupt:
         if out is not None:
             RunStore(out).clean_partial()   # a worker stopped mid-write leaves a temp file
-        print(f"\ngovsim: interrupted; {_stored_runs(out)} finished runs are stored in {out}. "
+        print(f"\ngovsim: interrupted; {finished_runs(out)} finished runs are stored in {out}. "
               "Rerun the same command to resume (stored runs are skipped).", file=sys.stderr)
         return 130
-    if not args.quiet:
+    _print_result(result, args.quiet)
+    if args.report:
+        _report(result.out_dir)
+    return 1 if result.failed else 0
+
+
+def _print_result(result: ExperimentResult, quiet: bool) -> None:
+    """The table (unless quiet), notes, failed runs and the one-line summary."""
+    if not quiet:
         if result.spec.question:
             print(result.spec.question)
         print(result.table())  # ends with a warning line if some comparisons are inconclusive
@@ -132,11 +139,13 @@ def run_experiment_cli(argv: list[str]) -> int:
         print(f"govsim: note: target relative CI half-width {precision['target_rel_halfwidth']} "
               f"on {precision['kpi']} not met at {result.manifest['replications']} replications "
               "(raise experiment.max_replications)", file=sys.stderr)
-    print(f"{result.runs_run} runs done, {result.runs_skipped} already stored; "
+    for run in result.failed:
+        print(f"govsim: run failed: scenario {run['scenario']} replication {run['replication']} "
+              f"(seed {run['seed']}): {run['error']}", file=sys.stderr)
+    failed = (f", {len(result.failed)} failed (not stored; rerun the same command to retry "
+              "them)") if result.failed else ""
+    print(f"{result.runs_run} runs done, {result.runs_skipped} already stored{failed}; "
           f"results in {result.out_dir}", file=sys.stderr)
-    if args.report:
-        _report(result.out_dir)
-    return 0
 
 
 def _report(out: Path) -> None:
