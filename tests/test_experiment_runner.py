@@ -299,3 +299,38 @@ def test_cli_and_report_data_list_failed_runs(tmp_path: Path, fake_core: None,
 def test_the_empty_comparison_has_the_comparison_columns(tmp_path: Path) -> None:
     res = run(fake_spec(replications=2), tmp_path / "o")
     assert list(res.comparison.columns) == runner.COMPARISON_COLUMNS
+
+
+def _multirun(root: Path, jobs: list[tuple[str, int, float]]) -> Path:
+    for i, (gov, seed, trips) in enumerate(jobs):
+        job = root / str(i)
+        (job / ".hydra").mkdir(parents=True)
+        (job / "config.yaml").write_text(f"governance: {gov}\nrun:\n  seed: {seed}\n")
+        (job / ".hydra" / "overrides.yaml").write_text(f"- governance={gov}\n")
+        pd.DataFrame({"kpi": ["trips_mean", "completion_rate"],
+                      "value": [trips, 0.9]}).to_csv(job / "kpis.csv", index=False)
+    return root
+
+
+def test_compare_without_replications_says_so_and_prints_means(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sweep = _multirun(tmp_path / "multirun", [("siloed", 1, 3.0), ("shared_data", 1, 1.25)])
+    assert compare_main([str(sweep), "--out", str(tmp_path / "m.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "No replications" in out and "n/a" not in out and "cannot be compared" not in out
+    assert "govsim -m governance=siloed,shared_data run.seed=1,2,3" in out
+    row = next(ln for ln in out.splitlines() if ln.lstrip().startswith("trips_mean"))
+    assert row.split()[1:] == ["trips", "3.0", "1.2"]
+    share = next(ln for ln in out.splitlines() if ln.lstrip().startswith("completion_rate"))
+    assert share.split()[1:] == ["%", "90.0", "90.0"]  # a share in percent, from the registry
+    means = pd.read_csv(tmp_path / "m.csv").set_index("kpi")
+    assert means.loc["trips_mean", "governance=shared_data"] == 1.25
+
+
+def test_compare_an_experiment_of_one_replication_names_the_option(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(fake_spec(replications=1), tmp_path / "e")
+    assert compare_main([str(tmp_path / "e"), "--kpi", "trips_mean"]) == 0
+    out = capsys.readouterr().out
+    assert "No replications" in out and "experiment.replications=3" in out
+    assert out.splitlines()[-1].split()[:2] == ["trips_mean", "trips"]
