@@ -56,13 +56,15 @@ def _format_means(means: pd.DataFrame) -> str:
     """The means with each KPI in its display unit (percent for shares) from the registry."""
     from govsim.kpi_registry import find
 
-    rows = []
+    rows = [["KPI", "unit", *(str(c) for c in means.columns)]]
     for name, values in means.iterrows():
         k = find(str(name))
         scale, unit = (k.scale, k.value_unit()) if k else (1.0, "")
-        rows.append({"KPI": name, "unit": unit,
-                     **{str(s): fmt(float(v) * scale) for s, v in values.items()}})
-    return pd.DataFrame(rows).to_string(index=False)
+        rows.append([str(name), unit, *(fmt(float(v) * scale) for v in values)])
+    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    return "\n".join("  " + "  ".join(
+        cell.ljust(w) if c < 2 else cell.rjust(w) for c, (cell, w) in enumerate(zip(r, widths, strict=True))
+    ).rstrip() for r in rows)
 
 
 def replication_advice(summary: pd.DataFrame, from_experiment: bool) -> str:
@@ -76,9 +78,9 @@ def replication_advice(summary: pd.DataFrame, from_experiment: bool) -> str:
         sweep = (f"{keys.pop()}={','.join(values)}" if len(keys) == 1
                  and len(values) == len(scenarios) else "<your overrides>")
         how = f"rerun the sweep with seeds added, e.g.\n  govsim -m {sweep} run.seed=1,2,3"
-    return ("No replications: each scenario has only one run, so differences between "
-            "scenarios cannot be tested (a confidence interval needs at least 2 runs per "
-            f"scenario). To compare, {how}\nMeans per scenario (one run each):")
+    return ("No replications: each scenario has only one run, so differences between\n"
+            "scenarios cannot be tested (a confidence interval needs at least 2 runs per\n"
+            f"scenario). To compare, {how}\n\nMeans per scenario (one run each):")
 
 
 def _compare(summary: pd.DataFrame, base: str, kpis: list[str] | None,
