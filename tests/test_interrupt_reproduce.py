@@ -48,7 +48,7 @@ def _interrupt_at_random(out: Path, sig: int, rng: random.Random, *extra: str) -
     return proc.returncode, err
 
 
-@pytest.mark.slow  # about 1 minute of CPU each: 5 runs of the CLI, killed at random moments
+@pytest.mark.slow  # 5 CLI runs killed at random moments and a clean one: 45-160 s each, busy machine
 @pytest.mark.parametrize("executor", ["serial", "processes"])
 def test_kill_and_interrupt_then_resume_equals_an_uninterrupted_run(tmp_path, executor):
     rng = random.Random(7)
