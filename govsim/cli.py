@@ -5,7 +5,9 @@ the scenario once, prints the KPI table and writes ``requests.parquet``,
 ``kpis.csv``, ``config.yaml`` and ``manifest.json`` (plus time series and
 breakdowns) to the run directory (Hydra's, e.g. ``hydra.run.dir=out``).
 ``govsim experiment=<name> ...`` runs an experiment (see ``govsim.experiment.cli``).
-A bad configuration gives a one-line message and exit code 2, no traceback.
+``govsim --help`` explains govsim (:mod:`govsim.help`); ``govsim --help=full`` is
+Hydra's help with the whole config. A bad configuration gives a one-line message and
+exit code 2, no traceback.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         from govsim.serve.cli import main as serve_main
 
         sys.exit(serve_main(args[1:]))
+    args = _help(args)
     if any(a.startswith("experiment=") for a in args):
         from govsim.experiment.cli import run_experiment_cli
 
@@ -84,6 +87,17 @@ def _split(args: list[str]) -> tuple[dict[str, str | None], list[str]]:
             raise ScenarioError(head, tail or None, f"is not a supported option (allowed: {allowed})")
         i += 1
     return flags, overrides
+
+
+def _help(args: list[str]) -> list[str]:
+    """Print govsim's own help for ``--help``/``-h`` and exit; ``--help=full`` is Hydra's."""
+    if "--help" in args or "-h" in args:
+        from govsim.help import help_text
+
+        print(help_text(), end="")
+        sys.exit(0)
+    return ["--help" if a == "--help=full" else a for a in args]
+
 
 
 def _gate(flags: dict[str, str | None], overrides: list[str]) -> None:
@@ -161,12 +175,23 @@ def _discard(out: str) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def scenario_label(overrides: Sequence[str]) -> str:
+    """The scenario named by its overrides ("governance=shared_data channels=inclusive").
+
+    The seed and Hydra's own settings are left out (the seed is shown beside it);
+    ``default`` when nothing else was overridden.
+    """
+    shown = [o for o in overrides if not o.lstrip("+~").startswith(("hydra.", "hydra/", "run.seed="))]
+    return " ".join(shown) or "default"
+
+
 def _table(result: object) -> str:
     from govsim.kpi_table import kpi_table
     from govsim.run import RunResult
 
     assert isinstance(result, RunResult)
-    header = (f"KPIs: scenario {result.scenario.name!r}, seed {result.seed}, "
+    overrides = HydraConfig.get().overrides.task
+    header = (f"KPIs: scenario {scenario_label(overrides)}, seed {result.seed}, "
               f"{result.scenario.run.horizon_days:g} days")
     return header + "\n" + kpi_table(result.kpis)
 

@@ -19,7 +19,7 @@ import pytest
 
 import govsim
 from govsim.experiment import executors
-from govsim.experiment.runner import run_experiment
+from govsim.experiment.designs import run_experiment
 from govsim.output import check_output_dir
 
 ALLOWED_WORDS = ("must", "may ", "allowed", "one of", "choose", "unknown key", "required", "needs",

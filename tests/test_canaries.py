@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import govsim
-from govsim.experiment.runner import run_experiment
+from govsim.experiment.designs import run_experiment
 
 CANARY = '''
 import os, pathlib

@@ -78,9 +78,12 @@ def _govsim(*args: str, cwd) -> subprocess.CompletedProcess[str]:
 
 def test_cli_runs_end_to_end_and_writes_results(tmp_path):
     out = tmp_path / "run"
-    p = _govsim("run.horizon_days=20", f"hydra.run.dir={out}", cwd=tmp_path)
+    p = _govsim("governance=shared_data", "run.horizon_days=20", "run.seed=5",
+                f"hydra.run.dir={out}", cwd=tmp_path)
     assert p.returncode == 0, p.stderr
     assert "at_most_one_trip_share" in p.stdout
+    # the header names the scenario by its overrides (not the seed, not Hydra's settings)
+    assert p.stdout.startswith("KPIs: scenario governance=shared_data run.horizon_days=20, seed 5,")
     for name in ("requests.parquet", "kpis.csv", "config.yaml", "manifest.json"):
         assert (out / name).is_file(), name
     req = pd.read_parquet(out / "requests.parquet")

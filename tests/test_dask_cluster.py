@@ -24,7 +24,7 @@ from test_experiment_fakes import fake_load, fake_simulate, fake_spec
 
 from govsim.errors import ExecutorError, ScenarioError
 from govsim.experiment import executors
-from govsim.experiment.runner import run_experiment
+from govsim.experiment.designs import run_experiment
 
 pytest.importorskip("distributed")
 BIN = Path(sys.executable).parent

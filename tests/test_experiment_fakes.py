@@ -1,7 +1,8 @@
 """Fake scenario loader and simulate function for experiment-engine tests (no tests here).
 
 The fake "model": trips per request are normal noise from the seed plus the
-scenario's ``effect``; ``nan_kpi`` is always undefined. Importable by worker
+scenario's ``effect``; ``nan_kpi`` is always undefined. A scenario with
+``fail=<path>`` raises while that file exists (a model error one can switch off). Importable by worker
 processes (module-level functions, picklable frozen dataclasses).
 """
 
@@ -27,9 +28,10 @@ class FakeScenario:
     effect: float
     sleep: float
     run: FakeRunSpec
+    fail: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"effect": self.effect, "sleep": self.sleep,
+        return {"effect": self.effect, "sleep": self.sleep, "fail": self.fail,
                 "run": {"seed": self.run.seed, "horizon_days": self.run.horizon_days}}
 
 
@@ -40,7 +42,7 @@ def fake_load(overrides: list[str]) -> FakeScenario:
 
         raise ScenarioError("bad", d["bad"], "must not be given")
     return FakeScenario(float(d.get("effect", 0)), float(d.get("sleep", 0)),
-                        FakeRunSpec(1, int(d.get("run.horizon_days", 10))))
+                        FakeRunSpec(1, int(d.get("run.horizon_days", 10))), d.get("fail", ""))
 
 
 @dataclass
@@ -51,6 +53,8 @@ class FakeResult:
 
 
 def fake_simulate(scenario: FakeScenario, seed: int) -> FakeResult:
+    if scenario.fail and os.path.exists(scenario.fail):
+        raise RuntimeError(f"fake model failure (seed {seed})")
     if scenario.sleep:
         time.sleep(scenario.sleep)
     rng = np.random.default_rng(seed)

@@ -27,6 +27,7 @@ def mmc_spec(scenarios: dict[str, list[str]], replications: int, horizon: int = 
             "base_seed": 2026, "kpis": [KPI, "completion_rate"], **extra}
 
 
+@pytest.mark.slow  # starts a process pool and a local Dask cluster
 def test_executors_give_identical_results(tmp_path: Path) -> None:
     spec = mmc_spec({"c3": ["mmc.windows=3"], "c4": ["mmc.windows=4"]}, replications=3)
     results = {ex: run_experiment(spec, executor=ex, out_dir=tmp_path / ex, progress=False,

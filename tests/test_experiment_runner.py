@@ -247,3 +247,90 @@ def test_every_shipped_experiment_has_a_one_sentence_question() -> None:
 def test_unknown_kpi_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="must be a KPI the model reports"):
         run(fake_spec(kpis=["trips_mean", "tripz"]), tmp_path)
+
+
+def _failing_spec(flag: Path, baseline: str = "base") -> dict[str, Any]:
+    return fake_spec(replications=3, baseline=baseline, scenarios=[
+        {"name": "base", "overrides": ["effect=0"]},
+        {"name": "broken", "overrides": ["effect=-0.3", f"fail={flag}"]}])
+
+
+@pytest.mark.parametrize("executor", ["serial", "processes"])
+def test_a_failing_run_is_recorded_and_the_experiment_goes_on(tmp_path: Path,
+                                                              executor: str) -> None:
+    flag = tmp_path / "fail-now"
+    flag.touch()
+    res = run(_failing_spec(flag), tmp_path / "o", executor=executor, workers=2)
+    assert [(r["scenario"], r["replication"]) for r in res.failed] == [("broken", r)
+                                                                       for r in range(3)]
+    assert all(r["error"].startswith("RuntimeError: fake model failure") for r in res.failed)
+    assert res.runs_run == 3 and set(res.summary["scenario"]) == {"base"}
+    assert res.manifest["runs_failed"] == 3
+    assert [r["status"] for r in res.manifest["runs"]] == ["run"] * 3 + ["failed"] * 3
+    store = RunStore(tmp_path / "o")
+    assert not any(store.is_done(r["key"]) for r in res.failed), "a failed run is not stored"
+    flag.unlink()  # the model is fixed: a rerun retries exactly the failed runs
+    again = run(_failing_spec(flag), tmp_path / "o", executor=executor, workers=2)
+    assert (again.runs_run, again.runs_skipped, again.failed) == (3, 3, [])
+    assert set(again.summary["scenario"]) == {"base", "broken"}
+
+
+def test_cli_and_report_data_list_failed_runs(tmp_path: Path, fake_core: None,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from govsim.report.data import load_experiment
+
+    flag = tmp_path / "fail-now"
+    flag.touch()
+    spec = tmp_path / "failing.yaml"
+    spec.write_text(json.dumps({**_failing_spec(flag, baseline="broken"),  # JSON is YAML
+                                "kpis": ["trips_mean"]}))
+    out = tmp_path / "o"
+    assert exp_cli.run_experiment_cli([f"experiment={spec}", f"out={out}", "--no-report"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("govsim: run failed: scenario broken") == 3 and "Traceback" not in err
+    assert "3 runs done, 0 already stored, 3 failed" in err
+    assert pd.read_csv(out / "comparison.csv").empty  # the baseline has no runs to compare with
+    assert [r["replication"] for r in load_experiment(out).failed_runs()] == [0, 1, 2]
+    flag.unlink()
+    assert exp_cli.run_experiment_cli([f"experiment={spec}", f"out={out}", "--no-report"]) == 0
+    assert load_experiment(out).failed_runs() == []
+
+
+def test_the_empty_comparison_has_the_comparison_columns(tmp_path: Path) -> None:
+    res = run(fake_spec(replications=2), tmp_path / "o")
+    assert list(res.comparison.columns) == runner.COMPARISON_COLUMNS
+
+
+def _multirun(root: Path, jobs: list[tuple[str, int, float]]) -> Path:
+    for i, (gov, seed, trips) in enumerate(jobs):
+        job = root / str(i)
+        (job / ".hydra").mkdir(parents=True)
+        (job / "config.yaml").write_text(f"governance: {gov}\nrun:\n  seed: {seed}\n")
+        (job / ".hydra" / "overrides.yaml").write_text(f"- governance={gov}\n")
+        pd.DataFrame({"kpi": ["trips_mean", "completion_rate"],
+                      "value": [trips, 0.9]}).to_csv(job / "kpis.csv", index=False)
+    return root
+
+
+def test_compare_without_replications_says_so_and_prints_means(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sweep = _multirun(tmp_path / "multirun", [("siloed", 1, 3.0), ("shared_data", 1, 1.25)])
+    assert compare_main([str(sweep), "--out", str(tmp_path / "m.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "No replications" in out and "n/a" not in out and "cannot be compared" not in out
+    assert "govsim -m governance=siloed,shared_data run.seed=1,2,3" in out
+    row = next(ln for ln in out.splitlines() if ln.lstrip().startswith("trips_mean"))
+    assert row.split()[1:] == ["trips", "3.0", "1.2"]
+    share = next(ln for ln in out.splitlines() if ln.lstrip().startswith("completion_rate"))
+    assert share.split()[1:] == ["%", "90.0", "90.0"]  # a share in percent, from the registry
+    means = pd.read_csv(tmp_path / "m.csv").set_index("kpi")
+    assert means.loc["trips_mean", "governance=shared_data"] == 1.25
+
+
+def test_compare_an_experiment_of_one_replication_names_the_option(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(fake_spec(replications=1), tmp_path / "e")
+    assert compare_main([str(tmp_path / "e"), "--kpi", "trips_mean"]) == 0
+    out = capsys.readouterr().out
+    assert "No replications" in out and "experiment.replications=3" in out
+    assert out.splitlines()[-1].split()[:2] == ["trips_mean", "trips"]

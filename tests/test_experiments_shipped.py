@@ -1,6 +1,6 @@
 """Every shipped experiment spec loads and validates; e1..e6 run at smoke size via the CLI.
 
-All six smoke runs take about 35 s together on the 2-core development machine.
+The six smoke runs (about 35 s together on the idle 2-core machine) are marked slow.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ def _run_cli(name: str, out: Path) -> None:
     assert set(spec.kpis) <= set(comparison["kpi"])
 
 
+@pytest.mark.slow  # 5-15 s each; test_experiment_runner covers the CLI on a fake model
 @pytest.mark.parametrize("name", RUNNABLE)
 def test_smoke_run_through_cli(name: str, tmp_path: Path) -> None:
     _run_cli(name, tmp_path / name)

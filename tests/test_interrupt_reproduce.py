@@ -48,6 +48,7 @@ def _interrupt_at_random(out: Path, sig: int, rng: random.Random, *extra: str) -
     return proc.returncode, err
 
 
+@pytest.mark.slow  # 5 CLI runs killed at random moments and a clean one: 45-160 s each, busy machine
 @pytest.mark.parametrize("executor", ["serial", "processes"])
 def test_kill_and_interrupt_then_resume_equals_an_uninterrupted_run(tmp_path, executor):
     rng = random.Random(7)
@@ -75,6 +76,7 @@ def test_kill_and_interrupt_then_resume_equals_an_uninterrupted_run(tmp_path, ex
     assert interrupted == 4, "every cycle should have been cut short"
 
 
+@pytest.mark.slow  # two 16-run experiments through the CLI
 def test_results_do_not_depend_on_the_hash_seed(tmp_path):
     outs = []
     for hash_seed in ("1", "2"):

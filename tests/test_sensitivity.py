@@ -65,7 +65,11 @@ def test_morris_on_mmc_ranks_arrival_rate_above_sampling_interval(tmp_path: Path
     rank = table[table["kpi"] == "window_wait_min_mean"].set_index("input")["mu_star"]
     assert rank["arrivals"] > 1.0          # minutes of waiting over the range
     assert rank["sampling"] == 0.0         # sampling does not touch the queue (same seed)
-    assert (out / "sensitivity_window_wait_min_mean.png").is_file()
+    assert (out / "sensitivity_window_wait_min_mean.csv").is_file()
+    from govsim.report import build_report  # the report draws the ranking from that table
+
+    build_report(out)
+    assert len(list((out / "figures").glob("ranking*.png"))) == 1
     assert res.sensitivity is not None and "Morris screening" in res.table()
     assert res.manifest["morris"]["problem"]["names"] == ["arrivals", "sampling"]
     again = run_experiment(MMC_SPEC, out_dir=out, progress=False)  # resume: all stored
@@ -76,11 +80,28 @@ def test_morris_on_mmc_ranks_arrival_rate_above_sampling_interval(tmp_path: Path
 def test_shipped_e9_spec_and_its_smoke_size() -> None:
     spec = load_spec("e9_sensitivity")
     assert spec.kind == "morris" and len(inputs_of(spec)) == 6
-    assert spec.morris is not None and 8 <= spec.morris["trajectories"] <= 10
+    assert spec.morris is not None and 8 <= spec.morris.trajectories <= 10
     smoke = spec.sized("smoke")
-    assert smoke.morris is not None and smoke.morris["trajectories"] == 2
+    assert smoke.morris is not None and smoke.morris.trajectories == 2
     assert len(expand(smoke).scenarios) == 2 * 7
     assert "run.horizon_days=20" in smoke.base
+
+
+def test_morris_defaults_are_written_once_and_options_are_typed() -> None:
+    from govsim.experiment.morris_spec import MorrisSpec
+
+    block = {k: v for k, v in MMC_SPEC["morris"].items()
+             if k not in ("trajectories", "num_levels", "seed")}
+    spec = load_spec({**MMC_SPEC, "morris": block})
+    assert isinstance(spec.morris, MorrisSpec)
+    defaults = MorrisSpec(spec.morris.inputs, spec.morris.outputs)
+    assert (spec.morris.trajectories, spec.morris.num_levels, spec.morris.seed) == \
+        (defaults.trajectories, defaults.num_levels, defaults.seed) == (10, 4, 0)
+    assert design(spec)[1].shape == (10 * 3, 2)
+    wider = spec.with_options(morris={**block, "trajectories": 4})  # e.g. from the CLI
+    assert isinstance(wider.morris, MorrisSpec) and wider.morris.trajectories == 4
+    with pytest.raises(ScenarioError, match=r"morris\.trajectories"):
+        spec.with_options(morris={**block, "trajectories": 1})
 
 
 @pytest.mark.parametrize("morris", [

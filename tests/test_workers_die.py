@@ -133,7 +133,7 @@ def test_kill_cycles_lose_nothing_and_leave_no_orphan(tmp_path):
     final = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert final.returncode == 0, final.stderr
     assert not list(out.rglob("*.tmp*")) and not list((out / "runs").glob("*.claim"))
-    from govsim.experiment.runner import run_experiment
+    from govsim.experiment.designs import run_experiment
 
     serial = run_experiment(str(spec), out_dir=tmp_path / "serial", progress=False)
     got = pd.read_parquet(out / "summary.parquet")

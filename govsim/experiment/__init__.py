@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from govsim.experiment.compare import comparison_table, format_comparison, sentence
-    from govsim.experiment.runner import ExperimentResult, merge_overrides, run_experiment
+    from govsim.experiment.designs import run_experiment
+    from govsim.experiment.runner import ExperimentResult, merge_overrides
     from govsim.experiment.seeds import replication_seed
     from govsim.experiment.spec import ExperimentSpec, ScenarioSpec, list_experiments, load_spec
     from govsim.experiment.stats import (
@@ -40,7 +41,7 @@ _LAZY = {
     "paired_differences": "stats",
     "replication_seed": "seeds",
     "replications_for_precision": "stats",
-    "run_experiment": "runner",
+    "run_experiment": "designs",
     "sentence": "compare",
     "t_interval": "stats",
 }

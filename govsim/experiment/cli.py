@@ -14,6 +14,9 @@ Arguments (any order)::
     --quiet                      no progress bar and no table
     --no-report                  do not build report.html and figures/ at the end
     anything else                a Hydra override applied to every scenario
+
+Exit codes: 0 done; 1 some runs failed (listed; the others are stored, a rerun retries
+the failed ones); 2 a user error (one line); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ from typing import Any
 import yaml
 
 from govsim.errors import ExecutorError, ScenarioError, Terminated, raise_terminated
-from govsim.experiment.runner import run_experiment
+from govsim.experiment.designs import run_experiment
+from govsim.experiment.runner import ExperimentResult
+from govsim.experiment.stored import finished_runs
 from govsim.store import RunStore
 
 __all__ = ["ExperimentArgs", "parse_args", "run_experiment_cli"]
@@ -102,12 +107,6 @@ def parse_args(argv: list[str]) -> ExperimentArgs:
     return args
 
 
-def _stored_runs(out: Path | None) -> int:
-    if out is None or not (out / "runs").is_dir():
-        return 0
-    return sum(1 for _ in (out / "runs").glob("*/meta.json"))
-
-
 def run_experiment_cli(argv: list[str]) -> int:
     """Run an experiment from command-line arguments; return the process exit code.
 
@@ -144,20 +143,28 @@ def _run_cli(argv: list[str]) -> int:
         if out is not None:
             RunStore(out).clean_partial()
         print(f"govsim: error: cannot write results in {out}: {exc.strerror or exc}; "
-              f"{_stored_runs(out)} finished runs are stored", file=sys.stderr)
+              f"{finished_runs(out)} finished runs are stored", file=sys.stderr)
         return 2
     except ExecutorError as exc:
-        print(f"govsim: error: {exc}; {_stored_runs(out)} finished runs are stored in {out}. "
+        print(f"govsim: error: {exc}; {finished_runs(out)} finished runs are stored in {out}. "
               "Rerun the same command to resume.", file=sys.stderr)
         return 1
     except KeyboardInterrupt as exc:
         if out is not None:
             RunStore(out).clean_partial()   # a worker stopped mid-write leaves a temp file
         what = "terminated (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
-        print(f"\ngovsim: {what}; {_stored_runs(out)} finished runs are stored in {out}. "
+        print(f"\ngovsim: {what}; {finished_runs(out)} finished runs are stored in {out}. "
               "Rerun the same command to resume (stored runs are skipped).", file=sys.stderr)
         return 143 if isinstance(exc, Terminated) else 130
-    if not args.quiet:
+    _print_result(result, args.quiet)
+    if args.report:
+        _report(result.out_dir)
+    return 1 if result.failed else 0
+
+
+def _print_result(result: ExperimentResult, quiet: bool) -> None:
+    """The table (unless quiet), notes, failed runs and the one-line summary."""
+    if not quiet:
         if result.spec.question:
             print(result.spec.question)
         print(result.table())  # ends with a warning line if some comparisons are inconclusive
@@ -169,12 +176,15 @@ def _run_cli(argv: list[str]) -> int:
         print(f"govsim: note: target relative CI half-width {precision['target_rel_halfwidth']} "
               f"on {precision['kpi']} not met at {result.manifest['replications']} replications "
               "(raise experiment.max_replications)", file=sys.stderr)
+    for run in result.failed:
+        print(f"govsim: run failed: scenario {run['scenario']} replication {run['replication']} "
+              f"(seed {run['seed']}): {run['error']}", file=sys.stderr)
+    failed = (f", {len(result.failed)} failed (not stored; rerun the same command to retry "
+              "them)") if result.failed else ""
     print(f"{result.runs_run} runs done ({result.runs_damaged} replacing damaged stored runs, "
           f"{result.runs_model_changed} recomputed because the model changed), "
-          f"{result.runs_skipped} stored runs reused; results in {result.out_dir}", file=sys.stderr)
-    if args.report:
-        _report(result.out_dir)
-    return 0
+          f"{result.runs_skipped} stored runs reused{failed}; results in {result.out_dir}",
+          file=sys.stderr)
 
 
 def _report(out: Path) -> None:

@@ -2,98 +2,25 @@
 
 Each PATH is an experiment output directory (holding ``summary.parquet`` or
 ``summary.csv``) or a Hydra multirun directory whose job subdirectories hold
-``kpis.csv`` and ``config.yaml``. Jobs whose configs differ only in ``run.seed``
-are replications of one scenario; other jobs are separate scenarios.
+``kpis.csv`` and ``config.yaml`` (both read by :mod:`govsim.experiment.stored`).
+Jobs whose configs differ only in ``run.seed`` are replications of one scenario;
+other jobs are separate scenarios. Without replications (one run per scenario) no
+difference can be tested: the command says so and prints the mean of each scenario.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 import pandas as pd
-import yaml
-from pandas.api.types import is_numeric_dtype
 
 from govsim.errors import ScenarioError
-from govsim.experiment.compare import comparison_table, format_comparison
-from govsim.experiment.store import canonical_json
+from govsim.experiment.compare import comparison_table, fmt, format_comparison
+from govsim.experiment.stored import load_summary
 
-__all__ = ["load_experiment_dir", "load_multirun_dir", "load_results", "main"]
-
-
-def load_experiment_dir(path: Path) -> tuple[pd.DataFrame, str | None]:
-    """The tidy summary of an experiment directory and its baseline (from the manifest)."""
-    parquet, csv = path / "summary.parquet", path / "summary.csv"
-    summary = pd.read_parquet(parquet) if parquet.is_file() else pd.read_csv(csv)
-    baseline = None
-    manifest = path / "manifest.json"
-    if manifest.is_file():
-        baseline = json.loads(manifest.read_text(encoding="utf-8"))["experiment"]["baseline"]
-    return summary, baseline
-
-
-def _read_kpis(path: Path) -> pd.Series:
-    df = pd.read_csv(path)
-    if {"kpi", "value"} <= set(df.columns):
-        return pd.Series(df["value"].to_numpy(float), index=df["kpi"].astype(str))
-    if df.shape[1] == 2 and not is_numeric_dtype(df.iloc[:, 0]):  # a Series via to_csv
-        return pd.Series(df.iloc[:, 1].to_numpy(float), index=df.iloc[:, 0].astype(str))
-    return df.iloc[0].astype(float)  # one wide row
-
-
-def _job_overrides(job: Path) -> list[str]:
-    ovs_file = job / ".hydra" / "overrides.yaml"
-    if not ovs_file.is_file():
-        return []
-    return [str(o) for o in (yaml.safe_load(ovs_file.read_text(encoding="utf-8")) or [])
-            if not str(o).startswith(("run.seed=", "seed="))]
-
-
-def _natural(path: Path) -> list[tuple[int, str]]:
-    return [(int(p), "") if p.isdigit() else (-1, p) for p in path.parts]
-
-
-def _scenario_names(groups: dict[str, list[str]], fallback: dict[str, str]) -> dict[str, str]:
-    """Name each group by its overrides, leaving out those every group shares."""
-    common = set.intersection(*(set(o) for o in groups.values())) if groups else set()
-    names: dict[str, str] = {}
-    for key, ovs in groups.items():
-        name = ",".join(o for o in ovs if o not in common) or fallback[key]
-        names[key] = name if name not in names.values() else f"{name}#{len(names)}"
-    return names
-
-
-def load_multirun_dir(path: Path) -> pd.DataFrame:
-    """A tidy summary from a Hydra multirun directory (one scenario per distinct config)."""
-    groups: dict[str, list[tuple[int, str, pd.Series]]] = {}
-    overrides: dict[str, list[str]] = {}
-    fallback: dict[str, str] = {}
-    for kpi_file in sorted(path.rglob("kpis.csv"), key=_natural):
-        job = kpi_file.parent
-        cfg_file = job / "config.yaml"
-        if not cfg_file.is_file():
-            cfg_file = job / ".hydra" / "config.yaml"
-        if not cfg_file.is_file():
-            continue
-        config = yaml.safe_load(cfg_file.read_text(encoding="utf-8")) or {}
-        run = dict(config.get("run") or {})
-        seed = int(run.pop("seed", 0) or 0)
-        key = canonical_json({**config, "run": run})
-        groups.setdefault(key, []).append((seed, job.name, _read_kpis(kpi_file)))
-        overrides.setdefault(key, _job_overrides(job))
-        fallback.setdefault(key, str(config.get("name") or job.name))
-    names = _scenario_names(overrides, fallback)
-    frames = []
-    for key, jobs in groups.items():
-        for r, (seed, _, kpis) in enumerate(sorted(jobs, key=lambda j: (j[0], j[1]))):
-            frames.append(pd.DataFrame({"scenario": names[key], "replication": r, "seed": seed,
-                                        "kpi": kpis.index, "value": kpis.to_numpy(float)}))
-    if not frames:
-        raise ScenarioError("path", str(path), "no kpis.csv with config.yaml found under it")
-    return pd.concat(frames, ignore_index=True)
+__all__ = ["load_results", "main", "means_table", "replication_advice"]
 
 
 def load_results(paths: list[Path]) -> tuple[pd.DataFrame, str | None]:
@@ -101,12 +28,9 @@ def load_results(paths: list[Path]) -> tuple[pd.DataFrame, str | None]:
     frames, baseline = [], None
     seen: set[str] = set()
     for path in paths:
-        if not path.is_dir():
-            raise ScenarioError("path", str(path), "must be an existing directory")
-        if (path / "summary.parquet").is_file() or (path / "summary.csv").is_file():
-            summary, base = load_experiment_dir(path)
-        else:
-            summary, base = load_multirun_dir(path), None
+        summary, base = load_summary(path)
+        if summary.empty:
+            raise ScenarioError("path", str(path), "holds no KPI values (did every run fail?)")
         clash = set(summary["scenario"]) & seen
         if clash:
             summary = summary.assign(scenario=path.name + "/" + summary["scenario"].astype(str))
@@ -117,15 +41,77 @@ def load_results(paths: list[Path]) -> tuple[pd.DataFrame, str | None]:
     return pd.concat(frames, ignore_index=True), baseline
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``govsim-compare`` console script."""
+def means_table(summary: pd.DataFrame, kpis: list[str] | None = None) -> pd.DataFrame:
+    """KPI x scenario means (rows in KPI order, columns in scenario order), in stored units."""
+    if kpis:
+        summary = summary[summary["kpi"].isin(kpis)]
+    scenarios = [str(s) for s in pd.unique(summary["scenario"])]
+    order = kpis or [str(k) for k in pd.unique(summary["kpi"])]
+    wide = summary.pivot_table(index="kpi", columns="scenario", values="value", aggfunc="mean",
+                               dropna=False, sort=False)
+    return wide.reindex(index=order, columns=scenarios).rename_axis(index="kpi", columns=None)
+
+
+def _format_means(means: pd.DataFrame) -> str:
+    """The means with each KPI in its display unit (percent for shares) from the registry."""
+    from govsim.kpi_registry import find
+
+    rows = [["KPI", "unit", *(str(c) for c in means.columns)]]
+    for name, values in means.iterrows():
+        k = find(str(name))
+        scale, unit = (k.scale, k.value_unit()) if k else (1.0, "")
+        rows.append([str(name), unit, *(fmt(float(v) * scale) for v in values)])
+    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    return "\n".join("  " + "  ".join(
+        cell.ljust(w) if c < 2 else cell.rjust(w) for c, (cell, w) in enumerate(zip(r, widths, strict=True))
+    ).rstrip() for r in rows)
+
+
+def replication_advice(summary: pd.DataFrame, from_experiment: bool) -> str:
+    """Why nothing can be compared, and the command that adds replications."""
+    scenarios = [str(s) for s in pd.unique(summary["scenario"])]
+    if from_experiment:
+        how = "rerun the experiment with experiment.replications=3 (or more)"
+    else:
+        keys = {s.split("=", 1)[0] for s in scenarios if "=" in s and "," not in s}
+        values = [s.split("=", 1)[1] for s in scenarios if "=" in s]
+        sweep = (f"{keys.pop()}={','.join(values)}" if len(keys) == 1
+                 and len(values) == len(scenarios) else "<your overrides>")
+        how = f"rerun the sweep with seeds added, e.g.\n  govsim -m {sweep} run.seed=1,2,3"
+    return ("No replications: each scenario has only one run, so differences between\n"
+            "scenarios cannot be tested (a confidence interval needs at least 2 runs per\n"
+            f"scenario). To compare, {how}\n\nMeans per scenario (one run each):")
+
+
+def _compare(summary: pd.DataFrame, base: str, kpis: list[str] | None,
+             from_experiment: bool) -> tuple[str, pd.DataFrame]:
+    """The text to print and the table to write (comparison, or means without replications)."""
+    runs = summary.groupby("scenario", sort=False)["replication"].nunique()
+    if int(runs.max()) < 2:
+        means = means_table(summary, kpis)
+        text = replication_advice(summary, from_experiment) + "\n" + _format_means(means)
+        return text, means.reset_index()
+    table = comparison_table(summary, base, kpis)
+    text = format_comparison(table)
+    if single := [str(s) for s, n in runs.items() if n < 2]:
+        text += (f"\nNote: only one run of {', '.join(single)}; its comparisons need "
+                 "replications (add run.seed=1,2,3 or experiment.replications=3).")
+    return text, table
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="govsim-compare", description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", type=Path, help="experiment or multirun dirs")
     parser.add_argument("--baseline", help="scenario to compare against (default: the "
                         "experiment's baseline, else the first scenario)")
     parser.add_argument("--kpi", action="append", help="KPI to include (repeatable)")
     parser.add_argument("--out", type=Path, help="also write the comparison to this CSV")
-    ns = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``govsim-compare`` console script."""
+    ns = _parser().parse_args(argv)
     try:
         summary, baseline = load_results(ns.paths)
         scenarios = list(pd.unique(summary["scenario"]))
@@ -136,11 +122,11 @@ def main(argv: list[str] | None = None) -> int:
         if kpis and (missing := sorted(set(kpis) - set(summary["kpi"]))):
             allowed = sorted(set(summary["kpi"]))
             raise ScenarioError("--kpi", missing[0], f"must be one of {allowed}")
-        table = comparison_table(summary, base, kpis)
+        text, table = _compare(summary, base, kpis, from_experiment=baseline is not None)
     except ScenarioError as exc:
         print(f"govsim-compare: error: {exc}", file=sys.stderr)
         return 2
-    print(format_comparison(table))
+    print(text)
     if ns.out:
         table.to_csv(ns.out, index=False)
     return 0

@@ -1,10 +1,16 @@
-"""Run an experiment: validate every scenario, run missing replications, compare."""
+"""Run the scenarios of an experiment: validate each, run missing replications, compare.
+
+:func:`run_scenarios` is the engine for a spec whose scenarios are declared; designs
+that generate scenarios (Morris screening, :mod:`govsim.experiment.sensitivity`) sit on
+top of it, and :func:`govsim.experiment.run_experiment` dispatches by the spec's kind.
+A run that raises is recorded as failed (with its error) and is not stored; the
+experiment goes on without it.
+"""
 
 from __future__ import annotations
 
 import sys
 import time
-import warnings
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -21,14 +27,19 @@ from govsim.experiment.compare import comparison_table, format_comparison
 from govsim.experiment.executors import MapFn, check_executor, make_executor
 from govsim.experiment.manifest import build_manifest
 from govsim.experiment.seeds import replication_seed
-from govsim.experiment.spec import ExperimentSpec, load_spec
-from govsim.experiment.stats import describe, relative_halfwidths, replications_for_precision
+from govsim.experiment.sequential import next_replications, precision
+from govsim.experiment.spec import ExperimentSpec
+from govsim.experiment.stats import describe
 from govsim.experiment.tasks import RunTask, run_task
 from govsim.provenance import model_fingerprint
 from govsim.store import DAMAGED, MODEL_CHANGED, OK, RunStore, run_key
 
-__all__ = ["ExperimentResult", "merge_overrides", "run_experiment"]
+__all__ = ["ExperimentResult", "merge_overrides", "run_scenarios"]
 
+# The columns of comparison_table, for the empty table written when the baseline has no runs.
+COMPARISON_COLUMNS = ["kpi", "scenario", "baseline", "n", "mean", "sd", "ci_low", "ci_high",
+                      "rel_halfwidth", "diff_mean", "diff_ci_low", "diff_ci_high", "rel_change",
+                      "p", "p_holm", "inconclusive", "sentence"]
 SimulateFn = Callable[[Any, int], Any]
 LoadFn = Callable[[list[str]], Any]
 
@@ -47,14 +58,10 @@ class ExperimentResult:
     runs_skipped: int = 0
     runs_damaged: int = 0        # stored runs found damaged and recomputed (among runs_run)
     runs_model_changed: int = 0  # stored runs of other model code, recomputed (among runs_run)
-    sensitivity: pd.DataFrame | None = None  # Morris indices (kind: morris specs)
+    failed: list[dict[str, Any]] = field(default_factory=list)  # runs that raised, with error
 
     def table(self) -> str:
-        """The comparison (or, for a Morris experiment, the screening) as printable text."""
-        if self.sensitivity is not None:
-            from govsim.experiment.sensitivity import format_sensitivity
-
-            return format_sensitivity(self.sensitivity)
+        """The comparison as printable text."""
         return format_comparison(self.comparison)
 
 
@@ -172,11 +179,17 @@ class _Engine:
                         if run["key"] == meta["key"]:
                             run["status"] = "skipped"
                 bar.update(1)
+        for run in self.runs.values():
+            meta = self.metas.get(run["key"], {})
+            if run["status"] == "run" and meta.get("status") == "failed":
+                run.update(status="failed", error=meta["error"])
 
     def summary(self) -> pd.DataFrame:
         kpis = self.kpis
         frames = []
         for (_, _), run in sorted(self.runs.items(), key=self._order):
+            if run["status"] == "failed":
+                continue
             key = run["key"]
             if key not in kpis:
                 kpis[key] = self.store.read_kpis(key)
@@ -184,6 +197,9 @@ class _Engine:
             frames.append(pd.DataFrame({"scenario": run["scenario"],
                                         "replication": run["replication"], "seed": run["seed"],
                                         "kpi": k.index, "value": k.to_numpy(dtype=float)}))
+        if not frames:  # every run failed
+            return pd.DataFrame({"scenario": [], "replication": [], "seed": [], "kpi": [],
+                                 "value": []}).astype({"value": float})
         out = pd.concat(frames, ignore_index=True)
         out["replication"] = out["replication"].astype("int64")
         out["seed"] = out["seed"].astype("int64")
@@ -202,110 +218,85 @@ class _Engine:
         return out
 
 
-def _next_n(spec: ExperimentSpec, summary: pd.DataFrame, n: int) -> int:
-    """Replications needed next under the sequential rule (``n`` when precision is met)."""
-    if spec.target_rel_halfwidth is None:
-        return n
-    kpi = spec.target_kpi or spec.kpis[0]
-    if kpi not in set(summary["kpi"]):
-        raise ScenarioError("target_kpi", kpi, f"must be a KPI the runs report, e.g. "
-                            f"{sorted(set(summary['kpi']))[:8]}")
-    cap = spec.max_replications or max(100, spec.replications)
-    rel = relative_halfwidths(summary, kpi)
-    if n >= cap or bool((rel <= spec.target_rel_halfwidth).all()):
-        return n
-    sub = summary[summary["kpi"] == kpi]
-    need = max(replications_for_precision(g["value"].to_numpy(), spec.target_rel_halfwidth)
-               for _, g in sub.groupby("scenario"))
-    step = n + spec.batch if spec.batch else max(n + 1, need)
-    return min(cap, step)
-
-
-def _precision(spec: ExperimentSpec, summary: pd.DataFrame) -> dict[str, Any] | None:
-    """Whether the sequential rule's target was met (None when no target was set)."""
-    if spec.target_rel_halfwidth is None:
-        return None
-    kpi = spec.target_kpi or spec.kpis[0]
-    rel = relative_halfwidths(summary, kpi)
-    met = bool((rel <= spec.target_rel_halfwidth).all())
-    if not met:
-        warnings.warn(f"target relative half-width {spec.target_rel_halfwidth} on {kpi} not met "
-                      f"at the cap of replications: {rel.round(4).to_dict()}", stacklevel=3)
-    return {"kpi": kpi, "target_rel_halfwidth": spec.target_rel_halfwidth, "met": met,
-            "rel_halfwidth": {str(k): float(v) for k, v in rel.items()}}
-
-
-def run_experiment(
-    spec_or_name: ExperimentSpec | dict[str, Any] | str | Path,
+def run_scenarios(
+    spec: ExperimentSpec,
+    *,
+    size: str = "full",
     executor: str = "serial",
     out_dir: str | Path | None = None,
-    size: str = "full",
     base_overrides: Sequence[str] = (),
     progress: bool = True,
-    *,
     workers: int | None = None,
     address: str | None = None,
-    options: dict[str, Any] | None = None,
     simulate: SimulateFn | None = None,
     load: LoadFn | None = None,
     oversubscribe: bool = False,
 ) -> ExperimentResult:
-    """Run every (scenario, replication) not yet stored, then summarise and compare.
+    """Run every (scenario, replication) of a sized spec not yet stored; summarise and compare.
 
-    Replication r of every scenario uses the same seed (common random numbers).
-    ``options`` replaces spec fields (e.g. ``{"replications": 5}``). ``simulate`` and
-    ``load`` default to :func:`govsim.simulate` and :func:`govsim.load_scenario`.
-    Raises :class:`ScenarioError` for a bad spec, executor or scenario, before any run.
+    Replication r of every scenario uses the same seed (common random numbers). ``size``
+    is recorded in the manifest (the spec is already sized). ``simulate`` and ``load``
+    default to :func:`govsim.simulate` and :func:`govsim.load_scenario`. Raises
+    :class:`ScenarioError` for a bad spec, executor or scenario, before any run.
     """
     started = time.time()
-    spec = load_spec(spec_or_name).sized(size).with_options(**(options or {}))
     check_executor(executor, workers, address, oversubscribe=oversubscribe)
-    if spec.kind == "morris":  # scenarios come from the Morris design; analysed afterwards
-        from govsim.experiment.sensitivity import run_morris
-
-        result: ExperimentResult = run_morris(
-            spec, size, executor=executor, out_dir=out_dir, base_overrides=base_overrides,
-            progress=progress, workers=workers, address=address, simulate=simulate,
-            load=load)
-        return result
     if simulate is None and isinstance(known := _core("KPI_DESCRIPTIONS"), dict):
         _check_kpis(spec, set(known))
     plans = _plan(spec, list(base_overrides), load or _default_load())
     store = RunStore(out_dir if out_dir is not None else Path("runs") / spec.name)
     store.clean_partial()
-    version = metadata.version("govsim")
-    engine = _Engine(spec, plans, store, simulate or _default_simulate(), version)
-    n = spec.replications
-    with make_executor(executor, workers, address, oversubscribe=oversubscribe) as mapper:
-        while True:
-            engine.extend(n, mapper, progress)
-            summary = engine.summary()
-            _check_kpis(spec, set(summary["kpi"]))
-            nxt = _next_n(spec, summary, n)
-            if nxt == n:
-                break
-            n = nxt
-    comparison = comparison_table(summary, spec.baseline, spec.kpis or None)
-    stats = describe(summary)
+    engine = _Engine(spec, plans, store, simulate or _default_simulate(),
+                     metadata.version("govsim"))
+    summary, n = _run_all(engine, spec, make_executor(executor, workers, address,
+                                                      oversubscribe=oversubscribe), progress)
+    comparison = _compare(spec, summary)
     runs = engine.run_list()
     manifest = build_manifest(spec, size=size, executor=executor, workers=workers,
                               address=address, base_overrides=list(base_overrides),
                               plans=[(p.scenario, p.overrides, p.config) for p in plans],
                               runs=runs, replications=n, started=started)
-    manifest["precision"] = _precision(spec, summary)
+    manifest["precision"] = precision(spec, summary)
     manifest["runs_recomputed"] = {"damaged": _count(runs, DAMAGED),
                                    "model_changed": _count(runs, MODEL_CHANGED)}
+    failed = [r for r in runs if r["status"] == "failed"]
+    manifest["runs_failed"] = len(failed)
     _write_outputs(store, summary, comparison, manifest)
-    return ExperimentResult(spec, store.root, summary, stats, comparison, manifest,
+    return ExperimentResult(spec, store.root, summary, describe(summary), comparison, manifest,
                             runs_run=sum(r["status"] == "run" for r in runs),
                             runs_skipped=sum(r["status"] == "skipped" for r in runs),
                             runs_damaged=_count(runs, DAMAGED),
-                            runs_model_changed=_count(runs, MODEL_CHANGED))
+                            runs_model_changed=_count(runs, MODEL_CHANGED),
+                            failed=failed)
 
 
 def _count(runs: list[dict[str, Any]], state: str) -> int:
     """Runs recomputed because their stored copy was in ``state``."""
     return sum(r["status"] == "run" and r.get("stored") == state for r in runs)
+
+
+def _run_all(engine: _Engine, spec: ExperimentSpec, executor: AbstractContextManager[MapFn],
+             progress: bool) -> tuple[pd.DataFrame, int]:
+    """Run replications, batch by batch under the sequential rule; the summary and final n."""
+    n = spec.replications
+    with executor as mapper:
+        while True:
+            engine.extend(n, mapper, progress)
+            summary = engine.summary()
+            if summary.empty:  # every run failed: nothing to judge precision on
+                return summary, n
+            _check_kpis(spec, set(summary["kpi"]))
+            nxt = next_replications(spec, summary, n)
+            if nxt == n:
+                return summary, n
+            n = nxt
+
+
+def _compare(spec: ExperimentSpec, summary: pd.DataFrame) -> pd.DataFrame:
+    """The comparison table; empty (same columns) when no run of the baseline succeeded."""
+    if spec.baseline in set(summary["scenario"]):
+        return comparison_table(summary, spec.baseline, spec.kpis or None)
+    return pd.DataFrame(columns=COMPARISON_COLUMNS)
 
 
 def _write_outputs(store: RunStore, summary: pd.DataFrame, comparison: pd.DataFrame,

@@ -5,14 +5,18 @@ inputs (override keys with ranges) and output KPIs. :func:`run_morris`
 
 1. samples a Morris design with ``SALib.sample.morris.sample`` (seeded by ``morris.seed``),
 2. turns each design point into a scenario (``p000``, ``p001``, ... with one override per
-   input key) and runs them through :func:`govsim.experiment.run_experiment`, so stored
+   input key) and runs them with the scenario engine
+   (:func:`govsim.experiment.runner.run_scenarios`), so stored
    runs are skipped on a rerun and every executor works; common random numbers: every
    design point is run with the same seed(s), so the elementary effects are not blurred
    by sampling noise between points,
 3. analyses each output with ``SALib.analyze.morris.analyze`` (mean over replications
    per point) and writes ``sensitivity.csv`` (input, kpi, mu_star, mu_star_conf, sigma,
-   mu), ``sensitivity_<kpi>.csv`` and a ranking figure ``sensitivity_<kpi>.png`` per
-   output into the experiment directory.
+   mu) and ``sensitivity_<kpi>.csv`` per output into the experiment directory; the
+   report (:mod:`govsim.report`) draws one ranking figure per output from them.
+
+This module sits on top of the runner: the runner does not import it, and
+:func:`govsim.experiment.run_experiment` dispatches a ``kind: morris`` spec here.
 
 Integer inputs are rounded in the scenario; the analysis uses the unrounded design
 (the rounding error is at most half a unit per step).
@@ -22,63 +26,42 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from govsim.experiment.morris_spec import MorrisInput, MorrisSpec
+from govsim.experiment.runner import ExperimentResult, run_scenarios
 from govsim.experiment.spec import ExperimentSpec, ScenarioSpec
+from govsim.store import RunStore
 
-__all__ = ["MorrisInput", "analyze_design", "design", "expand", "inputs_of", "run_morris",
-           "sensitivity_table"]
+__all__ = ["MorrisInput", "MorrisResult", "analyze_design", "design", "expand",
+           "format_sensitivity", "inputs_of", "run_morris", "sensitivity_table"]
 
 COLUMNS = ["input", "kpi", "mu_star", "mu_star_conf", "sigma", "mu"]
 
 
-@dataclass(frozen=True)
-class MorrisInput:
-    """One uncertain input: a name, the override key(s) it sets, a range."""
-
-    name: str
-    keys: tuple[str, ...]
-    low: float
-    high: float
-    integer: bool = False
-
-    def overrides(self, value: float) -> list[str]:
-        """Override strings setting every key of this input to ``value``."""
-        text = str(round(value)) if self.integer else repr(round(float(value), 6))
-        return [f"{k}={text}" for k in self.keys]
+def _morris(spec: ExperimentSpec) -> MorrisSpec:
+    if spec.morris is None:
+        raise ValueError(f"experiment {spec.name} is not a kind: morris spec")
+    return spec.morris
 
 
 def inputs_of(spec: ExperimentSpec) -> list[MorrisInput]:
-    """The spec's uncertain inputs (the spec is validated, so the block is well formed)."""
-    morris = spec.morris or {}
-    out = []
-    for item in morris.get("inputs", []):
-        keys = item.get("keys") or [item["key"]]
-        lo, hi = item["bounds"]
-        out.append(MorrisInput(str(item["name"]), tuple(keys), float(lo), float(hi),
-                               bool(item.get("integer", False))))
-    return out
-
-
-def _problem(inputs: Sequence[MorrisInput]) -> dict[str, Any]:
-    return {"num_vars": len(inputs), "names": [i.name for i in inputs],
-            "bounds": [[i.low, i.high] for i in inputs]}
+    """The spec's uncertain inputs."""
+    return list(_morris(spec).inputs)
 
 
 def design(spec: ExperimentSpec) -> tuple[dict[str, Any], np.ndarray]:
     """The SALib problem and the Morris design (r * (k + 1) rows, one column per input)."""
     from SALib.sample import morris as morris_sample
 
-    m = spec.morris or {}
-    problem = _problem(inputs_of(spec))
-    x = morris_sample.sample(problem, int(m.get("trajectories", 10)),
-                             num_levels=int(m.get("num_levels", 4)), seed=int(m.get("seed", 0)))
+    m = _morris(spec)
+    problem = m.problem()
+    x = morris_sample.sample(problem, m.trajectories, num_levels=m.num_levels, seed=m.seed)
     return problem, np.asarray(x, dtype=float)
 
 
@@ -98,7 +81,7 @@ def expand(spec: ExperimentSpec) -> ExperimentSpec:
                      tuple(ov for inp, v in zip(inputs, row, strict=True)
                            for ov in inp.overrides(v)))
         for i, row in enumerate(x))
-    outputs = tuple((spec.morris or {}).get("outputs", ()))
+    outputs = _morris(spec).outputs
     figures = spec.figures or tuple(
         {"kind": "ranking", "table": f"sensitivity_{k}.csv", "value": "mu_star",
          "label": "input", "title": f"Morris screening: mu* of the inputs on {k}",
@@ -137,14 +120,13 @@ def sensitivity_table(spec: ExperimentSpec, summary: pd.DataFrame) -> pd.DataFra
     problem, x = design(spec)
     expanded = expand(spec)
     names = list(expanded.scenario_names)
-    m = spec.morris or {}
+    m = _morris(spec)
     outputs = {}
-    for kpi in m.get("outputs", ()):
+    for kpi in m.outputs:  # a failed design point is NaN: its output is not analysed
         sub = summary[summary["kpi"] == kpi]
         means = sub.groupby("scenario")["value"].mean()
-        outputs[str(kpi)] = means.reindex(names).to_numpy(dtype=float)
-    return analyze_design(problem, x, outputs, num_levels=int(m.get("num_levels", 4)),
-                          seed=int(m.get("seed", 0)))
+        outputs[kpi] = means.reindex(names).to_numpy(dtype=float)
+    return analyze_design(problem, x, outputs, num_levels=m.num_levels, seed=m.seed)
 
 
 def format_sensitivity(table: pd.DataFrame) -> str:
@@ -159,33 +141,36 @@ def format_sensitivity(table: pd.DataFrame) -> str:
 
 
 def _write(store_root: Path, table: pd.DataFrame) -> None:
-    from govsim.experiment.store import RunStore
-    from govsim.report import ranking_figure
-
     store = RunStore(store_root)
     store.write_frame("sensitivity.csv", table)
     for kpi, g in table.groupby("kpi", sort=False):
         store.write_frame(f"sensitivity_{kpi}.csv", g.reset_index(drop=True))
-        ranking_figure(g, "mu_star", "input", f"Morris screening: inputs ranked by mu* on {kpi}",
-                       store_root / f"sensitivity_{kpi}.png",
-                       xlabel=f"mu* (effect on {kpi} over each input's range)")
 
 
-def run_morris(spec: ExperimentSpec, size: str = "full", **kwargs: Any) -> Any:
-    """Run a (sized) Morris spec through the experiment runner; analyse; write the tables.
+@dataclass
+class MorrisResult(ExperimentResult):
+    """The result of a Morris experiment: the runs' result plus the screening table."""
 
-    ``kwargs`` are passed to :func:`govsim.experiment.run_experiment`. Returns its
-    :class:`~govsim.experiment.ExperimentResult` with ``sensitivity`` set.
+    sensitivity: pd.DataFrame | None = None  # input, kpi, mu_star, mu_star_conf, sigma, mu
+
+    def table(self) -> str:
+        """The screening as printable text."""
+        if self.sensitivity is None:
+            return super().table()
+        return format_sensitivity(self.sensitivity)
+
+
+def run_morris(spec: ExperimentSpec, size: str = "full", **kwargs: Any) -> MorrisResult:
+    """Run a (sized) Morris spec's design points with the scenario engine; analyse; write.
+
+    ``kwargs`` are passed to :func:`govsim.experiment.runner.run_scenarios`. The manifest
+    gets the SALib problem and the Morris settings under ``morris``.
     """
-    from govsim.experiment.runner import run_experiment
-    from govsim.experiment.store import RunStore
-
-    kwargs = {**kwargs, "size": "full", "options": None}  # the spec is already sized
-    result = run_experiment(expand(spec), **kwargs)
+    result = run_scenarios(expand(spec), size=size, **kwargs)
     table = sensitivity_table(spec, result.summary)
     _write(result.out_dir, table)
-    result.sensitivity = table
-    result.manifest["size"] = size
-    result.manifest["morris"] = {"problem": _problem(inputs_of(spec)), **(spec.morris or {})}
+    result.manifest["morris"] = {"problem": _morris(spec).problem(),
+                                 **dataclasses.asdict(_morris(spec))}
     RunStore(result.out_dir).write_json("manifest.json", result.manifest)
-    return result
+    fields_ = {f.name: getattr(result, f.name) for f in fields(ExperimentResult)}
+    return MorrisResult(**fields_, sensitivity=table)

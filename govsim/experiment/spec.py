@@ -50,6 +50,7 @@ from typing import Any
 import yaml
 
 from govsim.errors import ScenarioError
+from govsim.experiment.morris_spec import MorrisSpec, parse_morris
 
 __all__ = ["ExperimentSpec", "ScenarioSpec", "SizeSpec", "list_experiments", "load_spec"]
 
@@ -62,8 +63,6 @@ _TOP_KEYS = {
 KINDS = ("scenarios", "morris")
 MAX_REPLICATIONS = 10_000
 MAX_RUNS = 100_000   # scenarios x replications of one experiment
-_MORRIS_KEYS = {"trajectories", "num_levels", "seed", "outputs", "inputs"}
-_INPUT_KEYS = {"name", "key", "keys", "bounds", "integer", "note"}
 # figure kinds a spec may declare under ``figures:`` (drawn by govsim.report.figures)
 FIGURE_KINDS = ("means", "distributions", "timeseries", "scatter", "ranking")
 _FIGURE_NEEDS = {"scatter": ("x", "y"), "ranking": ("table", "value", "label")}
@@ -108,10 +107,12 @@ class ExperimentSpec:
     figures: tuple[Any, ...] = ()  # kind names or {kind: ..., options}; () = report default
     findings: Any = None  # hints for the report: KPI names / "scenario:kpi", or {kpis, max}
     kind: str = "scenarios"  # or "morris": scenarios come from the morris design
-    morris: dict[str, Any] | None = None
+    morris: MorrisSpec | None = None  # the design of a kind: morris spec
     headline: str | None = None  # "scenario:kpi", the report's and index's headline finding
 
     def __post_init__(self) -> None:
+        if isinstance(self.morris, dict):  # e.g. with_options(morris={...}): parse and check
+            object.__setattr__(self, "morris", parse_morris(self.morris))
         validate(self)
 
     @property
@@ -134,7 +135,7 @@ class ExperimentSpec:
         reps = s.replications or self.replications
         morris = self.morris
         if s.trajectories is not None and morris is not None:
-            morris = {**morris, "trajectories": s.trajectories}
+            morris = dataclasses.replace(morris, trajectories=s.trajectories)
         return dataclasses.replace(self, replications=reps, base=self.base + s.overrides,
                                    morris=morris)
 
@@ -153,7 +154,8 @@ def validate(spec: ExperimentSpec) -> None:
     if spec.kind not in KINDS:
         raise ScenarioError("kind", spec.kind, f"must be one of {list(KINDS)}")
     if spec.kind == "morris":
-        _check_morris(spec.morris)
+        if not isinstance(spec.morris, MorrisSpec):
+            raise ScenarioError("morris", spec.morris, "a kind: morris spec needs a morris: mapping")
         if not spec.scenarios:  # scenarios are generated from the design
             _check_int("replications", spec.replications, 1, MAX_REPLICATIONS)
             _check_figures(spec.figures)
@@ -185,45 +187,6 @@ def validate(spec: ExperimentSpec) -> None:
         raise ScenarioError("target_rel_halfwidth", t, "must be a number in (0, 1)")
     if t is not None and spec.target_kpi is None and not spec.kpis:
         raise ScenarioError("target_kpi", None, "must name a KPI when target_rel_halfwidth is set")
-
-
-def _check_morris(morris: Any) -> None:
-    if not isinstance(morris, dict):
-        raise ScenarioError("morris", morris, "a kind: morris spec needs a morris: mapping")
-    unknown = sorted(set(morris) - _MORRIS_KEYS)
-    if unknown:
-        raise ScenarioError(f"morris.{unknown[0]}", morris[unknown[0]],
-                            f"unknown key; allowed: {sorted(_MORRIS_KEYS)}")
-    _check_int("morris.trajectories", morris.get("trajectories", 10), 2)
-    _check_int("morris.num_levels", morris.get("num_levels", 4), 2)
-    _check_int("morris.seed", morris.get("seed", 0), 0)
-    outputs = morris.get("outputs")
-    if not isinstance(outputs, list) or not outputs or not all(isinstance(o, str) for o in outputs):
-        raise ScenarioError("morris.outputs", outputs, "must be a non-empty list of KPI names")
-    inputs = morris.get("inputs")
-    if not isinstance(inputs, list) or len(inputs) < 2:
-        raise ScenarioError("morris.inputs", inputs, "must list at least two uncertain inputs")
-    names = []
-    for i, item in enumerate(inputs):
-        where = f"morris.inputs[{i}]"
-        if not isinstance(item, dict) or "name" not in item:
-            raise ScenarioError(where, item, "must be a mapping with a name")
-        bad = sorted(set(item) - _INPUT_KEYS)
-        if bad:
-            raise ScenarioError(f"{where}.{bad[0]}", item[bad[0]],
-                                f"unknown key; allowed: {sorted(_INPUT_KEYS)}")
-        keys = item.get("keys", [item["key"]] if "key" in item else None)
-        if not isinstance(keys, list) or not keys or not all(
-                isinstance(k, str) and k and "=" not in k for k in keys):
-            raise ScenarioError(where, item, "needs key: <override key> or keys: [<key>, ...]")
-        b = item.get("bounds")
-        if (not isinstance(b, list) or len(b) != 2
-                or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in b)
-                or not b[0] < b[1]):
-            raise ScenarioError(f"{where}.bounds", b, "must be [low, high] numbers with low < high")
-        names.append(str(item["name"]))
-    if len(set(names)) != len(names):
-        raise ScenarioError("morris.inputs", names, "input names must be unique")
 
 
 def _check_headline(headline: str | None, names: list[str], baseline: str,
@@ -298,9 +261,9 @@ def spec_from_dict(data: dict[str, Any], name: str = "experiment") -> Experiment
     if not isinstance(kpis, list) or not all(isinstance(k, str) and k for k in kpis):
         raise ScenarioError("kpis", kpis, "must be a list of KPI names")
     kind = str(data.get("kind", "scenarios"))
-    morris = data.get("morris")
-    if kind == "morris" and not kpis and isinstance(morris, dict):
-        kpis = morris.get("outputs") or []
+    morris = parse_morris(data.get("morris")) if kind == "morris" or "morris" in data else None
+    if morris is not None and not kpis:
+        kpis = list(morris.outputs)
     return ExperimentSpec(
         name=str(data.get("name", name)),
         question=str(data.get("question", "")),
@@ -320,7 +283,7 @@ def spec_from_dict(data: dict[str, Any], name: str = "experiment") -> Experiment
         figures=_as_tuple(data.get("figures")),
         findings=data.get("findings"),
         kind=kind,
-        morris=dict(morris) if isinstance(morris, dict) else morris,
+        morris=morris,
         headline=None if data.get("headline") is None else str(data["headline"]),
     )
 

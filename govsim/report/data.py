@@ -1,13 +1,13 @@
-"""Read a stored experiment directory (never the model): manifest, summary, comparison, runs.
+"""A stored experiment directory (never the model): manifest, summary, comparison, runs.
 
-Figures and reports read only what :mod:`govsim.experiment.store` wrote::
+Figures and reports read only what :mod:`govsim.store` wrote, through
+the one reader :mod:`govsim.experiment.stored`::
 
     <out>/manifest.json, summary.parquet, comparison.csv, runs/<key>/*.parquet
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,13 @@ import pandas as pd
 
 from govsim.experiment.compare import comparison_table
 from govsim.experiment.stats import describe
+from govsim.experiment.stored import (
+    failed_runs,
+    read_manifest,
+    read_run_config,
+    read_run_frame,
+    read_summary,
+)
 
 __all__ = ["StoredExperiment", "load_experiment"]
 
@@ -87,12 +94,7 @@ class StoredExperiment:
         if sc and isinstance(sc.get("config"), dict):
             cfg: dict[str, Any] = sc["config"]
             return cfg
-        for run in self.runs():
-            path = self.out_dir / "runs" / str(run.get("key")) / "config.json"
-            if path.is_file():
-                loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-                return loaded
-        return {}
+        return read_run_config(self.out_dir, self.runs())
 
     def frame(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
         """One per-run table (e.g. ``requests``) for every run, with scenario and replication.
@@ -100,39 +102,13 @@ class StoredExperiment:
         Only ``columns`` that exist are read. Returns an empty frame if no run stored it.
         """
         cache_key = f"{name}:{columns}"
-        if cache_key in self._cache:
-            return self._cache[cache_key]
-        parts = []
-        for run in self.runs():
-            path = self.out_dir / "runs" / str(run.get("key")) / f"{name}.parquet"
-            if not path.is_file():
-                continue
-            cols = None
-            if columns is not None:
-                import pyarrow.parquet as pq
+        if cache_key not in self._cache:
+            self._cache[cache_key] = read_run_frame(self.out_dir, self.runs(), name, columns)
+        return self._cache[cache_key]
 
-                have = set(pq.read_schema(path).names)
-                cols = [c for c in columns if c in have]
-                if not cols:
-                    continue
-            df = pd.read_parquet(path, columns=cols)
-            df.insert(0, "replication", int(run.get("replication", 0)))
-            df.insert(0, "scenario", str(run.get("scenario")))
-            parts.append(df)
-        out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-        for col in out.columns:  # categories differ between runs: keep plain values
-            if isinstance(out[col].dtype, pd.CategoricalDtype):
-                out[col] = out[col].astype(str)
-        self._cache[cache_key] = out
-        return out
-
-
-def _read_summary(out: Path) -> pd.DataFrame:
-    if (out / "summary.parquet").is_file():
-        return pd.read_parquet(out / "summary.parquet")
-    if (out / "summary.csv").is_file():
-        return pd.read_csv(out / "summary.csv")
-    return pd.DataFrame(columns=["scenario", "replication", "seed", "kpi", "value"])
+    def failed_runs(self) -> list[dict[str, Any]]:
+        """Runs that raised (scenario, replication, seed, error); they are not in the summary."""
+        return failed_runs(self.manifest)
 
 
 def load_experiment(out_dir: str | Path) -> StoredExperiment:
@@ -143,11 +119,8 @@ def load_experiment(out_dir: str | Path) -> StoredExperiment:
     summary. Raises FileNotFoundError if the directory holds neither.
     """
     out = Path(out_dir).resolve()
-    manifest_path = out / "manifest.json"
-    manifest: dict[str, Any] = {}
-    if manifest_path.is_file():
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    summary = _read_summary(out)
+    manifest = read_manifest(out)
+    summary = read_summary(out)
     spec = manifest.get("experiment") or {}
     baseline = str(spec.get("baseline") or (summary["scenario"].iloc[0] if len(summary) else ""))
     if not summary.empty and baseline in set(summary["scenario"]):

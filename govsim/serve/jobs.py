@@ -18,7 +18,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from govsim.experiment.store import RunStore
+from govsim.store import RunStore
 
 __all__ = ["Job", "JobManager"]
 
