@@ -288,7 +288,8 @@ def test_cli_and_report_data_list_failed_runs(tmp_path: Path, fake_core: None,
     assert exp_cli.run_experiment_cli([f"experiment={spec}", f"out={out}", "--no-report"]) == 1
     err = capsys.readouterr().err
     assert err.count("govsim: run failed: scenario broken") == 3 and "Traceback" not in err
-    assert "3 runs done, 0 already stored, 3 failed" in err
+    assert "3 runs done (0 replacing damaged stored runs, 0 recomputed because the model changed), " \
+        "0 stored runs reused, 3 failed" in err
     assert pd.read_csv(out / "comparison.csv").empty  # the baseline has no runs to compare with
     assert [r["replication"] for r in load_experiment(out).failed_runs()] == [0, 1, 2]
     flag.unlink()

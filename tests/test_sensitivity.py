@@ -69,7 +69,7 @@ def test_morris_on_mmc_ranks_arrival_rate_above_sampling_interval(tmp_path: Path
     from govsim.report import build_report  # the report draws the ranking from that table
 
     build_report(out)
-    assert len(list((out / "figures").glob("ranking*.png"))) == 1
+    assert (out / "figures" / "ranking.png").is_file()
     assert res.sensitivity is not None and "Morris screening" in res.table()
     assert res.manifest["morris"]["problem"]["names"] == ["arrivals", "sampling"]
     again = run_experiment(MMC_SPEC, out_dir=out, progress=False)  # resume: all stored

@@ -21,7 +21,8 @@ import pandas as pd
 import pytest
 
 import govsim
-from govsim.experiment.runner import ExperimentResult, run_experiment
+from govsim.experiment.designs import run_experiment
+from govsim.experiment.runner import ExperimentResult
 from govsim.provenance import model_fingerprint, source_fingerprint
 from govsim.store import DAMAGED, MISSING, MODEL_CHANGED, OK, RunStore
 

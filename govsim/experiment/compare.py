@@ -19,6 +19,7 @@ from govsim.experiment.stats import InconclusiveWarning, describe, paired_differ
 from govsim.kpi_registry import KPI, Lang, find
 
 __all__ = [
+    "COMPARISON_COLUMNS",
     "comparison_table",
     "display",
     "fmt",
@@ -33,6 +34,12 @@ __all__ = [
 
 MAX_EXTRA_DIGITS = 4   # how many more decimals an interval may take to separate its ends
 MAX_RELATIVE = 10.0    # a relative change beyond 1000% says the baseline is near zero
+
+
+#: The columns of :func:`comparison_table`, in order (also those of an empty comparison).
+COMPARISON_COLUMNS = ["kpi", "label", "unit", "scenario", "baseline", "n", "mean", "sd", "ci_low",
+                      "ci_high", "rel_halfwidth", "diff_mean", "diff_ci_low", "diff_ci_high",
+                      "rel_change", "p", "p_holm", "inconclusive", "same_by_construction", "sentence"]
 
 
 def _decimals(x: float) -> int:
@@ -216,10 +223,7 @@ def comparison_table(summary: pd.DataFrame, baseline: str,
         dtype="boolean")
     table["label"] = [kpi_label(str(k)) for k in table["kpi"]]
     table["unit"] = [_raw_unit(str(k)) for k in table["kpi"]]
-    cols = ["kpi", "label", "unit", "scenario", "baseline", "n", "mean", "sd", "ci_low",
-            "ci_high", "rel_halfwidth", "diff_mean", "diff_ci_low", "diff_ci_high",
-            "rel_change", "p", "p_holm", "inconclusive", "same_by_construction", "sentence"]
-    return table[cols]
+    return table[COMPARISON_COLUMNS]
 
 
 def _raw_unit(name: str) -> str:

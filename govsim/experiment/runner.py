@@ -23,7 +23,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from govsim.errors import ScenarioError
-from govsim.experiment.compare import comparison_table, format_comparison
+from govsim.experiment.compare import COMPARISON_COLUMNS, comparison_table, format_comparison
 from govsim.experiment.executors import MapFn, check_executor, make_executor
 from govsim.experiment.manifest import build_manifest
 from govsim.experiment.seeds import replication_seed
@@ -36,10 +36,6 @@ from govsim.store import DAMAGED, MODEL_CHANGED, OK, RunStore, run_key
 
 __all__ = ["ExperimentResult", "merge_overrides", "run_scenarios"]
 
-# The columns of comparison_table, for the empty table written when the baseline has no runs.
-COMPARISON_COLUMNS = ["kpi", "scenario", "baseline", "n", "mean", "sd", "ci_low", "ci_high",
-                      "rel_halfwidth", "diff_mean", "diff_ci_low", "diff_ci_high", "rel_change",
-                      "p", "p_holm", "inconclusive", "sentence"]
 SimulateFn = Callable[[Any, int], Any]
 LoadFn = Callable[[list[str]], Any]
 
