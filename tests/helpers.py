@@ -61,9 +61,10 @@ def item(key: str, steps: list[StepSpec], documents: tuple[str, ...] = (), *, mi
 
 
 def step(dept_key: str, counter: float = 0.0, back: float = 0.0, review: float = 0.0,
-         notice: float = 0.0, parallel: bool = False) -> StepSpec:
-    """A workflow step."""
-    return StepSpec(dept_key, counter, back, review, notice, parallel)
+         notice: float = 0.0, parallel: bool = False, online_review: float | None = None) -> StepSpec:
+    """A workflow step (online review minutes: the counter minutes unless given)."""
+    return StepSpec(dept_key, counter, back, review, notice, parallel,
+                    counter if online_review is None else online_review)
 
 
 class FixedDraws:

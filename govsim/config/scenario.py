@@ -79,6 +79,7 @@ class PopulationSpec:
     travel_min_per_km: float
     county_travel_min_min: float
     county_travel_min_max: float
+    county_kmh: float             # average speed on the township-county road, for fares
     coverage_min: float
     coverage_max: float
     literacy_concentration: float
@@ -96,6 +97,7 @@ class StepSpec:
     review_days: float
     notice_days: float
     parallel: bool
+    online_review_min: float   # back-office minutes to review an online or proxy submission
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +214,7 @@ class ChannelSpec:
     proxy_literacy: float
     proxy_task_min: float
     proxy_batch_days: int
+    assisted_hours: float   # a villager's hours to hand a case to the village proxy (channel choice)
     choice: ChoiceSpec
 
 
@@ -230,6 +233,8 @@ class PlatformSpec:
     two_way: bool  # complaints and requests (诉求) online too; false: in person only
     complaint_target_days: float  # response-time target for complaints and requests
     hotline_share: float  # share of complaints made by telephone hotline when two_way
+    app_of: tuple[tuple[str, str], ...]  # (item key, app name): explicit map; others by assignment
+    complaint_item: str | None  # the catalogue key of complaints and requests (诉求), or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +275,7 @@ class InterventionSpec:
     training_bands: tuple[str, ...]
     training_share: float
     training_literacy_gain: float
+    training_literacy_cap: float   # training lifts digital literacy to at most this
     training_cost_per_trainee: float
     coverage_min: float
     infrastructure_cost_per_village: float

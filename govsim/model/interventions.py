@@ -16,10 +16,7 @@ from govsim.config.scenario import InterventionSpec, Scenario
 from govsim.model.population import Population
 from govsim.model.streams import Streams
 
-__all__ = ["LITERACY_CAP", "apply_structural", "train", "upgrade_coverage"]
-
-LITERACY_CAP = 0.95  # training cannot lift digital literacy above this: assumption
-
+__all__ = ["apply_structural", "train", "upgrade_coverage"]
 
 def apply_structural(sc: Scenario) -> Scenario:
     """Unify the apps; move ``staff_to_backoffice`` clerks per township department (>= 1 window kept)."""
@@ -46,7 +43,7 @@ def train(pop: Population, iv: InterventionSpec, streams: Streams) -> tuple[Popu
     chosen = in_bands & (streams.get("interventions.training").random(pop.size) < iv.training_share)
     literacy = pop.literacy.copy()
     literacy[chosen] = np.minimum(literacy[chosen] + iv.training_literacy_gain,
-                                  np.maximum(literacy[chosen], LITERACY_CAP))
+                                  np.maximum(literacy[chosen], iv.training_literacy_cap))
     return dataclasses.replace(pop, literacy=literacy), chosen
 
 

@@ -27,10 +27,7 @@ from govsim.model.plans import ItemPlan, build_plans
 from govsim.model.population import Population, build_population
 from govsim.model.streams import Streams
 
-__all__ = ["COMPLAINT", "ItemRules", "RunPlan", "plan_run"]
-
-COMPLAINT = "complaint"   # the catalogue key of complaints and requests (诉求)
-
+__all__ = ["ItemRules", "RunPlan", "plan_run"]
 
 @dataclass(frozen=True)
 class ItemRules:
@@ -70,6 +67,7 @@ class RunPlan:
     p_conn: tuple[float, ...]      # per village: an online attempt fails on the connection
     p_giveup: np.ndarray           # per villager: gives up on the online form
     p_giveup_proxy: float          # a proxy agent gives up on the form
+    p_not_found: np.ndarray        # per villager: does not find the right app (several apps)
     p_aware: tuple[float, ...]     # per villager: a benefit need becomes an application
     # Per request, as Python lists (indexing them is several times faster than indexing
     # the needs' arrays, and gives Python ints): read on the hot path.
@@ -115,6 +113,7 @@ def plan_run(scenario: Scenario, seed: int, needs: Needs | None = None) -> RunPl
                           + sc.behaviour.knows_requirements_literacy * pop.literacy, 1.0),
         p_miss=_p_missing(sc, pop), p_conn=_p_connection(sc, coverage),
         p_giveup=_p_giveup(sc, pop.literacy), p_giveup_proxy=float(_p_giveup(sc, ch.proxy_literacy)),
+        p_not_found=_p_not_found(sc, pop.literacy, apps),
         p_aware=tuple(awareness(sc.proactive, pop.literacy, pop.band_elderly[pop.band]).tolist()),
         need_item=needs.item.tolist(), need_villager=needs.villager.tolist(),
         need_village=pop.village[needs.villager].tolist(),
@@ -144,8 +143,8 @@ def _item_rules(sc: Scenario) -> ItemRules:
         benefit=tuple(it.proactive for it in sc.items),
         grant=tuple(grantable(pr, it, sc.documents, on_ex) for it in sc.items),
         checked=tuple(auto_checked(pr, it, sc.documents, on_ex) for it in sc.items),
-        in_person=tuple(it.key == COMPLAINT and multichannel and not pf.two_way for it in sc.items),
-        hotline=tuple(it.key == COMPLAINT and share > 0 for it in sc.items),
+        in_person=tuple(it.key == pf.complaint_item and multichannel and not pf.two_way for it in sc.items),
+        hotline=tuple(it.key == pf.complaint_item and share > 0 for it in sc.items),
         hotline_share=share,
     )
 
@@ -177,3 +176,14 @@ def _p_giveup(sc: Scenario, literacy: np.ndarray | float) -> np.ndarray:
     ch = sc.channels
     return np.clip(sc.platform.complexity * (ch.giveup_base - ch.giveup_literacy * np.asarray(literacy)),
                    0.0, 1.0)
+
+
+def _p_not_found(sc: Scenario, literacy: np.ndarray, apps: int) -> np.ndarray:
+    """Not finding the right app among ``apps``: ``1 - (1 - p (1 - literacy)) ** (apps - 1)``.
+
+    ``p`` is ``platform.app_not_found_prob``: the chance, per other app, that a
+    villager with no digital literacy picks the wrong one (an assumption). It
+    grows with the number of apps and falls with digital literacy; 0 with one app.
+    """
+    per_app = sc.platform.app_not_found_prob * (1.0 - literacy)
+    return 1.0 - (1.0 - per_app) ** max(apps - 1, 0)

@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import Any
 
-from govsim.decisions.channel import ASSISTED, OFFLINE, ONLINE, choose_channel, fallback_channel
+from govsim.decisions.channel import ASSISTED, OFFLINE, choose_channel, fallback_channel
 from govsim.model.casework import after_completion, hotline, never_applied, proactive_grant
 from govsim.model.channel_plans import ChannelPlan
 from govsim.model.journey import offline_path, offline_request, react
-from govsim.model.log import ABANDONED, COMPLETED
+from govsim.model.log import ABANDONED, COMPLETED, NO_CHANNEL
 from govsim.model.online import NO_ACCESS, after_submit, assisted, online_session
 from govsim.model.state import Ctx
 
@@ -63,10 +63,11 @@ def apply(c: Ctx, i: int) -> Proc:
     k, v, p = plan.need_item[i], plan.need_village[i], plan.need_villager[i]
     cp = plan.channels[k][v]
     ch = _choose(c, i, p, cp)   # decided when the need arises, acted on after the reaction delay
-    log.channel_first[i] = log.channel_final[i] = ONLINE if ch is None else ch
+    log.channel_first[i] = log.channel_final[i] = NO_CHANNEL if ch is None else ch
     yield from react(c, i)
     if ch is None:
         log.failure_reason[i] = NO_ACCESS
+        log.no_channel[i] = True
     ok = yield from _channel_path(c, i, ch, cp)
     log.finish(i, COMPLETED if ok else ABANDONED, c.env.now)
     c.state.home_at.pop(i, None)
