@@ -36,7 +36,7 @@ def tiny_scenario(
     village = VillageSpec("V1", "T1", 10, 10.0, travel_min, county_travel_min, 1.0)
     pop = dataclasses.replace(
         base.population, adult_share=1.0, household_size=1.0, villages=(village,),
-        bands=(AgeBandSpec("18-39", 1.0, 0.5, 1.0, False),))
+        bands=(AgeBandSpec("18-39", 1.0, 0.5, 1.0, False, 0.5),))
     gov = dataclasses.replace(base.governance, **(governance or {}))
     beh = dataclasses.replace(base.behaviour, reaction_days_max=0.0, arrival_spread=1.0,
                               knows_requirements_base=1.0, knows_requirements_literacy=0.0,

@@ -48,6 +48,7 @@ class AgeBandSpec:
     literacy_mean: float
     smartphone: float
     elderly: bool
+    knowledge_mean: float   # administrative knowledge (knowing the requirements), mean 0..1
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,7 @@ class PopulationSpec:
     coverage_min: float
     coverage_max: float
     literacy_concentration: float
+    knowledge_correlation: float   # correlation of administrative knowledge with digital literacy
     bands: tuple[AgeBandSpec, ...]
     villages: tuple[VillageSpec, ...] | None   # a roster, or None: villages are generated
 
@@ -189,6 +191,8 @@ class ChoiceSpec:
     learn_failure: float
     propensity_min: float
     propensity_max: float
+    wait_prior_min: float    # expected queueing minutes per counter visit before any wait is seen
+    wait_smoothing: float    # weight of each observed wait in an office's smoothed wait (0: never updated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +219,7 @@ class ChannelSpec:
     proxy_task_min: float
     proxy_batch_days: int
     assisted_hours: float   # a villager's hours to hand a case to the village proxy (channel choice)
+    closed_counter_staff: Literal["redeployed", "cut"]   # counters_open false: what happens to the clerks
     choice: ChoiceSpec
 
 
@@ -282,6 +287,8 @@ class InterventionSpec:
     unify_apps: bool
     unify_cost: float
     staff_to_backoffice: int
+    service_guide: bool            # a checklist and help desk at every village committee
+    service_guide_gain: float      # administrative knowledge it adds to every villager (capped at 1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,6 +142,7 @@ def _population(r: Reader) -> PopulationSpec:
         coverage_min=covmin,
         coverage_max=covmax,
         literacy_concentration=r.number("literacy_concentration", 0.0, 1e6, lo_open=True),
+        knowledge_correlation=r.number("knowledge_correlation", -1.0, 1.0),
         bands=bands,
         villages=None if csv is None else read_villages(csv, r.key("villages_csv")),
     )
@@ -161,6 +162,7 @@ def _bands(r: Reader) -> tuple[AgeBandSpec, ...]:
             literacy_mean=b.number("literacy_mean", 0.0, 1.0, lo_open=True),
             smartphone=b.probability("smartphone"),
             elderly=b.flag("elderly"),
+            knowledge_mean=b.probability("knowledge_mean"),
         ))
         b.done()
     total = sum(b.share for b in out)
@@ -344,6 +346,7 @@ def _channels(r: Reader, bands: tuple[AgeBandSpec, ...]) -> ChannelSpec:
         proxy_task_min=r.number("proxy_task_min", 0.0, 1440.0, lo_open=True),
         proxy_batch_days=r.integer("proxy_batch_days", 1, 365),
         assisted_hours=r.number("assisted_hours", 0.0, 24.0),
+        closed_counter_staff=cast(Any, r.choice("closed_counter_staff", ("redeployed", "cut"))),
         choice=_choice(r.child("choice"), bands),
     )
     r.done()
@@ -371,6 +374,8 @@ def _choice(r: Reader, bands: tuple[AgeBandSpec, ...]) -> ChoiceSpec:
         learn_failure=r.number("learn_failure", 0.0, 20.0),
         propensity_min=lo,
         propensity_max=r.number("propensity_max", 0.0, 20.0),
+        wait_prior_min=r.number("wait_prior_min", 0.0, 10_000.0),
+        wait_smoothing=r.probability("wait_smoothing"),
     )
     r.done()
     return spec
@@ -470,6 +475,8 @@ def _interventions(r: Reader, band_names: set[str]) -> InterventionSpec:
         unify_apps=r.flag("unify_apps"),
         unify_cost=r.number("unify_cost", 0.0, 1e12),
         staff_to_backoffice=r.integer("staff_to_backoffice", 0, 10_000),
+        service_guide=r.flag("service_guide"),
+        service_guide_gain=r.probability("service_guide_gain"),
     )
     r.done()
     return spec

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from govsim.config.scenario import Scenario
 from govsim.model.plans import ItemPlan, Stage, Task
 
-__all__ = ["WAIT_MIN_EXPECTED", "ChannelPlan", "app_of_items", "channel_plans"]
+__all__ = ["ChannelPlan", "app_of_items", "channel_plans"]
 
-WAIT_MIN_EXPECTED = 10.0    # expected queueing minutes per counter visit, for channel choice: assumption
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +31,8 @@ class ChannelPlan:
     identity: Task | None            # in-person identity step at the intake counter
     groups: tuple[tuple[Stage, ...], ...]
     pickup: Task | None
-    hours: tuple[float, float, float]   # expected villager hours: offline, online, assisted
+    hours: tuple[float, float, float]   # expected villager hours (no queueing): offline, online, assisted
+    queues: tuple[tuple[int, ...], tuple[int, ...]]   # counters visited offline, online (expected waits)
     yuan: tuple[float, float, float]    # expected fares
 
 
@@ -62,7 +62,7 @@ def _trip_cost(tasks: list[Task]) -> tuple[float, float]:
     """Expected hours and fares of visiting ``tasks`` (one trip per distinct place outside the village)."""
     places = {t.place: t for t in tasks if t.trip}
     hours = sum(2.0 * t.travel for t in places.values()) / 60.0
-    hours += sum(t.mean + WAIT_MIN_EXPECTED for t in tasks) / 60.0
+    hours += sum(t.mean for t in tasks) / 60.0
     return hours, sum(t.fare for t in places.values())
 
 
@@ -81,5 +81,8 @@ def _channel_plan(sc: Scenario, k: int, plan: ItemPlan, app: int) -> ChannelPlan
         hp, yp = _trip_cost([plan.pickup])
         h_off, y_off, h_on, y_on = h_off + hp, y_off + yp, h_on + hp, y_on + yp
     h_on += ch.attempt_min / 60.0
+    pick = [plan.pickup] if plan.pickup is not None else []
+    queues = (tuple(t.counter for t in [*off_tasks, *pick]), tuple(t.counter for t in [*on_tasks, *pick]))
     return ChannelPlan(online, counter, app, plan.certificates, plan.exchange, plan.personal_docs, identity,
-                       plan.submitted, plan.pickup, (h_off, h_on, ch.assisted_hours), (y_off, y_on, 0.0))
+                       plan.submitted, plan.pickup, (h_off, h_on, ch.assisted_hours), queues,
+                       (y_off, y_on, 0.0))

@@ -203,7 +203,11 @@ def _serve(c: Ctx, i: int, task: Task, intake: _Intake | None) -> Proc:
             req.cancel()
             log.window_wait_min[i] += env.now - t0
             return None
-    log.window_wait_min[i] += env.now - t0
+    wait = env.now - t0
+    log.window_wait_min[i] += wait
+    if c.wait_weight:   # the office's smoothed wait, that villagers choosing a channel know of
+        ew = c.state.expected_wait
+        ew[task.counter] += c.wait_weight * (wait - ew[task.counter])
     k = log.counter_visits[i]
     log.counter_visits[i] = k + 1
     verdict, minutes = _OK, task.mean

@@ -21,7 +21,7 @@ from govsim.decisions.eligibility import auto_checked, awareness, grantable
 from govsim.model.calendar import DAY, YEAR_DAYS, WorkCalendar
 from govsim.model.channel_plans import ChannelPlan, app_of_items, channel_plans
 from govsim.model.demand import Needs, generate_needs
-from govsim.model.interventions import apply_structural, train, upgrade_coverage
+from govsim.model.interventions import apply_structural, guide, train, upgrade_coverage
 from govsim.model.offices import OfficeLayout, layout_offices
 from govsim.model.plans import ItemPlan, build_plans
 from govsim.model.population import Population, build_population
@@ -92,7 +92,8 @@ def plan_run(scenario: Scenario, seed: int, needs: Needs | None = None) -> RunPl
     streams = Streams(seed)
     drawn = build_population(sc.population, streams)
     needs = needs if needs is not None else generate_needs(sc.items, drawn, sc.run, streams)
-    pop, trained = train(drawn, sc.interventions, streams)
+    pop, trained = train(drawn, sc.interventions, streams)   # digital literacy
+    pop = guide(pop, sc.interventions)                          # administrative knowledge
     coverage, upgraded = upgrade_coverage(pop.villages.coverage, sc.interventions)
     ch = sc.channels
     connected = streams.get("online.connected").random(pop.size) < coverage[pop.village]
@@ -110,11 +111,11 @@ def plan_run(scenario: Scenario, seed: int, needs: Needs | None = None) -> RunPl
         apps=apps, proxies=ch.proxies_per_village if ch.assisted else 0, multichannel=multichannel,
         risk=_risk_applies(sc, rules, pop),
         p_know=np.minimum(sc.behaviour.knows_requirements_base
-                          + sc.behaviour.knows_requirements_literacy * pop.literacy, 1.0),
+                          + sc.behaviour.knows_requirements_literacy * pop.admin_knowledge, 1.0),
         p_miss=_p_missing(sc, pop), p_conn=_p_connection(sc, coverage),
         p_giveup=_p_giveup(sc, pop.literacy), p_giveup_proxy=float(_p_giveup(sc, ch.proxy_literacy)),
         p_not_found=_p_not_found(sc, pop.literacy, apps),
-        p_aware=tuple(awareness(sc.proactive, pop.literacy, pop.band_elderly[pop.band]).tolist()),
+        p_aware=tuple(awareness(sc.proactive, pop.admin_knowledge, pop.band_elderly[pop.band]).tolist()),
         need_item=needs.item.tolist(), need_villager=needs.villager.tolist(),
         need_village=pop.village[needs.villager].tolist(),
     )
@@ -151,7 +152,7 @@ def _item_rules(sc: Scenario) -> ItemRules:
 
 def _risk_applies(sc: Scenario, r: ItemRules, pop: Population) -> bool:
     """Whether any take-up, proactive, check, loss or complaint rule can act in this run."""
-    p_aware = awareness(sc.proactive, pop.literacy, pop.band_elderly[pop.band])
+    p_aware = awareness(sc.proactive, pop.admin_knowledge, pop.band_elderly[pop.band])
     unaware = any(r.benefit) and float(np.min(p_aware, initial=1.0)) < 1.0
     return (any(r.grant) or any(r.checked) or any(r.in_person) or any(r.hotline)
             or sc.security.application_loss_prob > 0 or unaware)
@@ -160,7 +161,7 @@ def _risk_applies(sc: Scenario, r: ItemRules, pop: Population) -> bool:
 def _p_missing(sc: Scenario, pop: Population) -> tuple[np.ndarray, ...]:
     """Per item, per villager: a personal paper is missing at the intake."""
     f = sc.behaviour.missing_doc_literacy_factor
-    return tuple(np.clip(it.missing_doc_prob * (1.0 + f * (1.0 - 2.0 * pop.literacy)), 0, 1)
+    return tuple(np.clip(it.missing_doc_prob * (1.0 + f * (1.0 - 2.0 * pop.admin_knowledge)), 0, 1)
                  for it in sc.items)
 
 

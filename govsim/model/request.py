@@ -83,7 +83,11 @@ def _choose(c: Ctx, i: int, p: int, cp: ChannelPlan) -> int | None:
     choice, b = sc.channels.choice, int(plan.pop.band[p])
     effort = sc.platform.complexity * (1.0 - float(plan.pop.literacy[p]))
     intercepts = (choice.online_intercept[b] + float(c.state.propensity[p]), choice.assisted_intercept[b])
-    return choose_channel(avail, cp.hours, cp.yuan, effort, intercepts, choice, c.draws.uni("channel", i, 0))
+    ew = c.state.expected_wait   # what villagers know of each office's queue
+    off, on = cp.queues
+    hours = (cp.hours[0] + sum(ew[k] for k in off) / 60.0, cp.hours[1] + sum(ew[k] for k in on) / 60.0,
+             cp.hours[2])
+    return choose_channel(avail, hours, cp.yuan, effort, intercepts, choice, c.draws.uni("channel", i, 0))
 
 
 def _channel_path(c: Ctx, i: int, ch: int | None, cp: ChannelPlan) -> Proc:
