@@ -106,3 +106,37 @@ def test_a_task_reached_after_closing_is_not_served_out_of_hours():
     # 2485, intake 2485-2505.
     assert (r.trips[0], r.failed_trips[0], r.counter_visits[0]) == (2, 1, 2)
     assert end_minute(r, 0) == pytest.approx(2505.0)
+
+
+def test_one_window_pools_only_departments_with_counter_work_and_cross_training_slows_clerks():
+    x = item("x", [step("a", counter=20)])
+    depts = (dept("a"), dept("b", windows=2), dept("c"))   # b has no counter work; c issues a permit
+    sc = tiny_scenario(departments=depts, items=(x,), overrides=["governance=one_window"])
+    sc = dataclasses.replace(sc, documents=(*sc.documents, DocumentSpec("permit", "c")),
+                             items=(dataclasses.replace(x, documents=("permit",)),))
+    r = run_requests(sc, [0.0], draws=FixedDraws(_success))
+    from govsim.model.plan import plan_run
+    pool = plan_run(sc, 1).offices.counters
+    assert [(c.name, c.capacity) for c in pool] == [("general@township", 2)]   # a and c, not b
+    # a's intake and c's certificate at a pooled window: a general clerk is one of the
+    # department's own with chance 1/2, the other takes 1.2 times as long (default factor)
+    assert r.counter_min[0] == pytest.approx(20.0 * 1.1 + 8.0 * 1.1)
+    one = tiny_scenario(departments=depts, items=(x,),
+                        overrides=["governance=one_window", "governance.cross_training_factor=1.0"])
+    assert run_requests(one, [0.0], draws=FixedDraws(_success)).counter_min[0] == pytest.approx(20.0)
+
+
+@pytest.mark.parametrize(("governance", "county_visits"),
+                         [("siloed", 1), ("one_window", 0), ("shared_data", 0)])
+def test_the_county_step_is_a_county_counter_visit_only_in_the_siloed_township(governance, county_visits):
+    import govsim
+    from govsim.model.plan import plan_run
+
+    plan = plan_run(govsim.load_scenario([f"governance={governance}"]), 1)
+    k = [it.key for it in plan.scenario.items].index("dibao")
+    for row in plan.items[k]:
+        visits = [s.visit for g in row.groups for s in g if s.visit is not None]
+        assert sum(t.place[0] == "county" for t in visits) == county_visits
+        # siloed the intake is at the village committee; pooled, the township's windows take
+        # in every step's counter work, the county's included
+        assert row.intake.place[0] == ("village" if governance == "siloed" else "township")

@@ -176,6 +176,7 @@ class GovernanceSpec:
     reject_min: float
     pickup_min: float
     remote_identity: bool  # online applications need no in-person identity step
+    cross_training_factor: float  # a pooled clerk's time on another department's work, relative to its own
 
 
 @dataclass(frozen=True, slots=True)

@@ -301,6 +301,7 @@ def _governance(r: Reader, doc_keys: set[str]) -> GovernanceSpec:
         reject_min=r.number("reject_min", 0.0, 1440.0, lo_open=True),
         pickup_min=r.number("pickup_min", 0.0, 1440.0, lo_open=True),
         remote_identity=r.flag("remote_identity"),
+        cross_training_factor=r.number("cross_training_factor", 1.0, 10.0),
     )
     r.done()
     return spec

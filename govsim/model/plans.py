@@ -74,7 +74,21 @@ def _task(scenario: Scenario, offices: OfficeLayout, villages: Villages, v: int,
     place = offices.place_of[v][d]
     travel, fare = _distance(scenario, villages, v, place)
     index = offices.counter_of[v][d] if counter is None else counter
+    mean *= _cross(scenario, offices, d, index)
     return Task(index, place, travel, place[0] != "village", fare, mean, kind)
+
+
+def _cross(scenario: Scenario, offices: OfficeLayout, d: int, counter: int) -> float:
+    """Mean slowdown of department ``d``'s counter work at a pooled window.
+
+    A general clerk is one of the department's own clerks with the chance
+    ``windows / pool``; the others take ``governance.cross_training_factor``
+    times as long. 1 at a department's own windows.
+    """
+    if scenario.governance.front_office != "one_window":
+        return 1.0
+    own = min(scenario.departments[d].windows / offices.counters[counter].capacity, 1.0)
+    return own + (1.0 - own) * scenario.governance.cross_training_factor
 
 
 def _distance(scenario: Scenario, villages: Villages, v: int, place: Place) -> tuple[float, float]:
@@ -150,6 +164,8 @@ def _pooled_intake(scenario: Scenario, it: ItemSpec, v: int, offices: OfficeLayo
         pool = next((k for k, c in enumerate(offices.counters) if c.place == township), None)
         if pool is not None:
             travel, fare = _distance(scenario, villages, v, township)
+            mean = sum(s.counter_min * _cross(scenario, offices, keys.index(s.dept), pool)
+                       for s in counter_steps)
             return Task(pool, township, travel, True, fare, mean, "intake")
     return _task(scenario, offices, villages, v, counter_steps[0].dept, mean, "intake",
                  offices.counter_of[v][d0])
