@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 
+import govsim
 from govsim.config.scenario import DocumentSpec, ItemSpec
+from govsim.model.demand import Needs
+from govsim.model.plan import plan_run
 from tests.helpers import FixedDraws, dept, end_minute, item, run_requests, step, tiny_scenario
 
 ONE_DEPT = (dept("a"),)
@@ -115,7 +119,6 @@ def test_one_window_pools_only_departments_with_counter_work_and_cross_training_
     sc = dataclasses.replace(sc, documents=(*sc.documents, DocumentSpec("permit", "c")),
                              items=(dataclasses.replace(x, documents=("permit",)),))
     r = run_requests(sc, [0.0], draws=FixedDraws(_success))
-    from govsim.model.plan import plan_run
     pool = plan_run(sc, 1).offices.counters
     assert [(c.name, c.capacity) for c in pool] == [("general@township", 2)]   # a and c, not b
     # a's intake and c's certificate at a pooled window: a general clerk is one of the
@@ -129,9 +132,6 @@ def test_one_window_pools_only_departments_with_counter_work_and_cross_training_
 @pytest.mark.parametrize(("governance", "county_visits"),
                          [("siloed", 1), ("one_window", 0), ("shared_data", 0)])
 def test_the_county_step_is_a_county_counter_visit_only_in_the_siloed_township(governance, county_visits):
-    import govsim
-    from govsim.model.plan import plan_run
-
     plan = plan_run(govsim.load_scenario([f"governance={governance}"]), 1)
     k = [it.key for it in plan.scenario.items].index("dibao")
     for row in plan.items[k]:
@@ -140,3 +140,20 @@ def test_the_county_step_is_a_county_counter_visit_only_in_the_siloed_township(g
         # siloed the intake is at the village committee; pooled, the township's windows take
         # in every step's counter work, the county's included
         assert row.intake.place[0] == ("village" if governance == "siloed" else "township")
+
+
+def test_certificates_a_proxy_fetches_are_served_at_the_issuing_counter():
+    x = dataclasses.replace(item("x", [step("a", counter=20, back=60)], ("permit",)),
+                            online=True, in_person_step=False)
+    sc = tiny_scenario(departments=(dept("a"), dept("b")), items=(x,), overrides=PROXY_ONLY)
+    sc = _no_phone(dataclasses.replace(sc, documents=(*sc.documents, DocumentSpec("permit", "b"))))
+    needs = Needs(np.zeros(1), np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int16))
+    res = govsim.simulate(sc, seed=1, needs=needs, draws=FixedDraws(_success))
+    r = res.requests
+    # proxy 510-570, batch on day 7 at 10590; the proxy is served at b's counter 10590-10598
+    # (certificate_min 8); the back office works 60 + 20 (review): 10598-10678. No trip.
+    assert (r.trips[0], r.certificates_fetched[0]) == (0, 1)
+    assert end_minute(r, 0) == pytest.approx(10678.0)
+    u = res.utilisation.set_index(["kind", "office"])
+    counters = u.loc["counter"]
+    assert int(counters["served"].sum()) == 1 and float(counters["busy_min"].sum()) == pytest.approx(8.0)

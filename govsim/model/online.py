@@ -16,8 +16,9 @@
   office hours) takes the case; submits online (proxy literacy, the
   village's connection and outages apply) or, failing that or in paper
   mode, carries it to the township with the next batch. The proxy fetches
-  certificates, witnesses the signature and delivers the result: the
-  villager makes no trip.
+  certificates (served at the issuing counter, loading it) and delivers
+  the result; an in-person step (identity, signature, photo) still needs
+  the villager at the counter unless ``governance.remote_identity``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from govsim.decisions.channel import update_propensity
 from govsim.model.calendar import DAY
 from govsim.model.channel_plans import ChannelPlan
 from govsim.model.journey import check_exchange, run_stages, visits
+from govsim.model.plans import Task
 from govsim.model.platform import slowdown
 from govsim.model.state import Ctx
 
@@ -136,7 +138,7 @@ def after_submit(c: Ctx, i: int, cp: ChannelPlan, by_proxy: bool) -> Proc:
         fetch.extend(check_exchange(c, i, cp.exchange))
     log.documents_required[i] = cp.personal_docs + len(fetch)
     if by_proxy:
-        log.certificates_fetched[i] += len(fetch)   # fetched by the proxy agent
+        yield from _proxy_fetch(c, i, fetch)
         todo = [cp.identity] if cp.identity is not None else []
     else:
         todo = [*fetch, *([cp.identity] if cp.identity is not None else [])]
@@ -150,6 +152,26 @@ def after_submit(c: Ctx, i: int, cp: ChannelPlan, by_proxy: bool) -> Proc:
     if ok and cp.pickup is not None and not by_proxy:
         ok = yield from visits(c, i, [cp.pickup])
     return ok
+
+
+def _proxy_fetch(c: Ctx, i: int, fetch: list[Task]) -> Proc:
+    """The proxy fetches certificates: queued and served at the issuing counters in opening hours.
+
+    The service loads the counter (busy minutes, served) and is the proxy's
+    time too; the villager makes no trip.
+    """
+    env, proxies = c.env, c.state.proxies
+    for j, task in enumerate(fetch):
+        yield env.timeout(c.cal.next_open(env.now) - env.now)
+        counter = c.state.counters[task.counter]
+        with counter.windows.request() as req:
+            yield req
+            service = task.mean * c.draws.exp("proxy_counter", i, j)
+            yield env.timeout(service)
+        counter.busy_min += service
+        counter.served += 1
+        proxies.busy_min += service
+        c.log.certificates_fetched[i] += 1
 
 
 def _sent_back(c: Ctx, i: int, cp: ChannelPlan) -> Proc:
