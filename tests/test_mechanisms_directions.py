@@ -40,14 +40,6 @@ def test_online_applications_move_the_intake_check_to_the_back_office() -> None:
     assert 0.5 * moved < gained < 1.5 * moved
 
 
-def test_closed_counters_redeployed_to_the_back_office_shorten_back_office_queues() -> None:
-    base = ["channels=digital_only", "run.horizon_days=120"]
-    cut = _run(*base, "channels.closed_counter_staff=cut")
-    moved = _run(*base, "channels.closed_counter_staff=redeployed")
-    assert _busy(cut, "backoffice") > 0
-    assert moved.kpis["turnaround_days_mean"] < cut.kpis["turnaround_days_mean"]
-
-
 def test_more_apps_mean_more_apps_not_found_and_fewer_online() -> None:
     runs = [_run("channels=online_first", *ov)
             for ov in (["platform.apps=1"], ["platform.apps=3", APPS_3], ["platform.apps=6", APPS_6])]

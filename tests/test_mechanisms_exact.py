@@ -48,6 +48,16 @@ def test_online_submission_adds_review_work_in_the_back_office(review, back_min,
     assert end_minute(r, 0) == pytest.approx(end)
 
 
+@pytest.mark.parametrize(("staff", "ends"), [("cut", [590.0, 670.0]), ("redeployed", [590.0, 590.0])])
+def test_closed_counters_clerks_redeployed_to_the_back_office_add_capacity(staff, ends):
+    sc = tiny_scenario(departments=(dept("a", windows=2),), items=(_online_item(),),
+                       overrides=[*ONLINE_ONLY, f"channels.closed_counter_staff={staff}"])
+    r = run_requests(sc, [0.0, 0.0], draws=FixedDraws(_success))
+    # two submissions at 440; the closed counters keep one window. Posts cut: one
+    # back-office clerk works 510-590 and 590-670; redeployed: two clerks, both 510-590.
+    assert [end_minute(r, 0), end_minute(r, 1)] == pytest.approx(ends)
+
+
 def test_incomplete_online_submission_is_sent_back_online():
     sc = tiny_scenario(departments=ONE_DEPT,
                        items=(dataclasses.replace(_online_item(), missing_doc_prob=0.5),),
