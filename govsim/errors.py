@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ScenarioError"]
+__all__ = ["ExecutorError", "ScenarioError", "Terminated"]
 
 
 class ScenarioError(ValueError):
@@ -17,3 +17,16 @@ class ScenarioError(ValueError):
         self.value = value
         self.allowed = allowed
         super().__init__(f"{key} = {value!r}: {allowed}")
+
+
+class ExecutorError(RuntimeError):
+    """An executor cannot go on (no workers left, scheduler lost, cannot connect): one line."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived; raised in the main thread so that a run stops as on Ctrl-C."""
+
+
+def raise_terminated(signum: int, frame: object) -> None:
+    """A SIGTERM handler that raises :class:`Terminated`."""
+    raise Terminated()

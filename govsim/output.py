@@ -9,11 +9,35 @@ from pathlib import Path
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from govsim.experiment.store import RunStore
+from govsim.errors import ScenarioError
 from govsim.provenance import provenance
 from govsim.run import RunResult
+from govsim.store import RunStore
 
-__all__ = ["write_run_dir"]
+__all__ = ["check_output_dir", "write_run_dir"]
+
+_SYSTEM_DIRS = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
+def check_output_dir(key: str, value: object) -> Path:
+    """The results directory named by ``key``, refused (ScenarioError) if it cannot hold results.
+
+    Refused: an empty path, an existing file, a place under /proc, /sys or /dev, and a
+    directory that cannot be created or written. Nothing is created here.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise ScenarioError(key, value, "must be a non-empty directory path")
+    path = Path(value).expanduser().resolve()
+    if any(path == d or path.is_relative_to(d) for d in _SYSTEM_DIRS):
+        raise ScenarioError(key, value, "must not be under /proc, /sys or /dev")
+    if path.exists() and not path.is_dir():
+        raise ScenarioError(key, value, f"must be a directory ({path} is an existing file)")
+    parent = path
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise ScenarioError(key, value, f"must be writable ({parent} is not a writable directory)")
+    return path
 
 
 def write_run_dir(out: str | os.PathLike[str], cfg: DictConfig, result: RunResult) -> None:

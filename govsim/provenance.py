@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import platform
 import subprocess
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["git_state", "package_versions", "provenance"]
+__all__ = ["git_state", "model_fingerprint", "package_versions", "provenance", "source_fingerprint"]
 
 _PACKAGES = ("govsim", "simpy", "numpy", "pandas", "scipy", "pyarrow", "hydra-core", "matplotlib")
 
@@ -41,11 +43,33 @@ def git_state(path: Path | None = None) -> dict[str, object]:
         return {"commit": None, "dirty": None}
 
 
+def source_fingerprint(root: Path) -> str:
+    """sha256 (first 16 hex digits) of every ``*.py`` file under ``root``: paths and bytes."""
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        h.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+@functools.cache
+def model_fingerprint() -> str:
+    """The fingerprint of the installed govsim package's source (computed once a process).
+
+    Any change to any source file changes it, so that a results store recomputes the
+    runs that other code produced instead of reusing them.
+    """
+    return source_fingerprint(Path(__file__).resolve().parent)
+
+
 def provenance() -> dict[str, object]:
     """Everything needed to say which code produced a result."""
     versions = package_versions()
     return {
         "govsim_version": versions["govsim"],
+        "model_fingerprint": model_fingerprint(),
         "git": git_state(),
         "python": platform.python_version(),
         "platform": platform.platform(),

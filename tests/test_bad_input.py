@@ -150,7 +150,7 @@ CASES: list[tuple[str, list[str], str, str]] = [
     ("target_item", ["+services.items.pension_recert._target_=os.system"],
      "services.items.pension_recert._target_", "'os.system'"),
     ("target_step", ["+services.items.pension_recert.steps.0._target_=builtins.eval"],
-     "services.items.pension_recert.steps[0]._target_", "'builtins.eval'"),
+     "services.items.pension_recert.steps.0._target_", "'builtins.eval'"),
     ("target_new_department", ["+departments.x._target_=os.system"], "departments.x._target_", "'os.system'"),
     ("partial", ["+run._partial_=true"], "run._partial_", "True"),
     ("builtin_traversal", ["population.villages_csv=builtin:../x"], "population.villages_csv",

@@ -25,7 +25,7 @@ from govsim.experiment import (
     runner,
 )
 from govsim.experiment.compare_cli import main as compare_main
-from govsim.experiment.store import RunStore
+from govsim.store import RunStore
 
 
 def run(spec: dict[str, Any], out: Path, **kw: Any) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
+from govsim.config.budget import check_budget
 from govsim.config.reader import Reader
 from govsim.config.scenario import (
     LEVELS,
@@ -71,6 +72,7 @@ def build_scenario(cfg: Mapping[str, Any]) -> Scenario:
         proactive=_proactive(root.child("proactive")),
     )
     root.done()
+    check_budget(scenario, allow_large=cfg["run"].get("allow_large") is True)
     return scenario
 
 
@@ -147,6 +149,9 @@ def _population(r: Reader) -> PopulationSpec:
         villages=None if csv is None else read_villages(csv, r.key("villages_csv")),
     )
     r.done()
+    if spec.villages is None and spec.villages_min > spec.residents_per_township:  # a village needs residents
+        raise ScenarioError(r.key("villages_min"), vmin,
+                            f"must be <= residents_per_township ({spec.residents_per_township})")
     return spec
 
 
@@ -215,7 +220,7 @@ def _item(
         key=key,
         name_en=r.text("name_en"),
         name_zh=r.text("name_zh"),
-        rate_per_year=r.number("rate_per_year", 0.0, 1000.0),
+        rate_per_year=r.number("rate_per_year", 0.0, 365.0),  # at most one need a day
         unit=cast(Any, r.choice("unit", ("person", "household"))),
         age_bands=bands,
         eligible_share=r.probability("eligible_share"),
@@ -238,10 +243,10 @@ def _season(r: Reader) -> tuple[float, ...]:
     if value is None:
         return (1.0,) * 12
     ok = isinstance(value, list | tuple) and len(value) == 12 and all(
-        isinstance(v, int | float) and not isinstance(v, bool) and v >= 0 for v in value)
-    if not ok or sum(value) <= 0:
+        isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1e9 for v in value)
+    if not ok or sum(value) <= 0:  # bounded weights: a sum of huge ones would overflow to inf
         raise ScenarioError(r.key("season"), value,
-                            "must be null or 12 non-negative monthly weights, not all zero")
+                            "must be null or 12 monthly weights in [0, 1e9], not all zero")
     mean = sum(value) / 12.0
     return tuple(float(v) / mean for v in value)
 
@@ -514,5 +519,6 @@ def _run(r: Reader) -> RunSpec:
         start_month=r.integer("start_month", 1, 12),
         sample_interval_min=r.number("sample_interval_min", 0.0, 525_600.0, lo_open=True),
     )
+    r.flag("allow_large", default=False)  # read by check_budget: force a run beyond the machine
     r.done()
     return spec

@@ -5,8 +5,8 @@ Columns (header row required, UTF-8, one row per village):
 =================== =====================================================
 village_id          unique name or code of the village
 township            name of its township (villages group into townships)
-residents           number of residents (whole number >= 1)
-distance_km         road distance to the township seat, km (>= 0)
+residents           number of residents (whole number, 1..10,000,000)
+distance_km         road distance to the township seat, km (0..1000)
 travel_min          one-way travel time to the township seat, minutes (>= 0)
 county_travel_min   extra one-way minutes from the township seat to the county seat (>= 0)
 coverage            share of households with usable mobile coverage, 0..1
@@ -28,7 +28,11 @@ from pathlib import Path
 from govsim.config.scenario import VillageSpec
 from govsim.errors import ScenarioError
 
-__all__ = ["COLUMNS", "read_villages"]
+__all__ = ["COLUMNS", "MAX_VILLAGES", "read_villages"]
+
+MAX_VILLAGES = 100_000
+MAX_BYTES = 50_000_000
+MAX_RESIDENTS = 10_000_000     # per village
 
 COLUMNS = ("village_id", "township", "residents", "distance_km", "travel_min",
            "county_travel_min", "coverage")
@@ -39,8 +43,17 @@ def read_villages(path: object, key: str) -> tuple[VillageSpec, ...]:
     if not isinstance(path, str) or not path.strip():
         raise ScenarioError(key, path, "must be null or the path of a village CSV file")
     text = _read_text(path, key)
-    rows = list(csv.DictReader(io.StringIO(text)))
-    header = tuple(csv.reader(io.StringIO(text)).__next__()) if text.strip() else ()
+    try:
+        table = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:  # e.g. a field over the csv module's 131,072-character limit
+        raise ScenarioError(key, path, f"must be a well-formed CSV file ({exc})") from None
+    header = tuple(c.strip() for c in table[0]) if table else ()
+    dupes = sorted({c for c in header if header.count(c) > 1})
+    if dupes:
+        raise ScenarioError(key, path, f"must not repeat a column (repeated: {', '.join(dupes)})")
+    if len(table) > MAX_VILLAGES + 1:
+        raise ScenarioError(key, path, f"must list at most {MAX_VILLAGES:,} villages")
+    rows = [dict(zip(header, r, strict=False)) for r in table[1:] if any(c.strip() for c in r)]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise ScenarioError(key, path, f"is missing columns {missing} (needs {', '.join(COLUMNS)})")
@@ -69,6 +82,8 @@ def _read_text(path: str, key: str) -> str:
             resolved = Path(path).expanduser().resolve()
             if not resolved.is_file():
                 raise ScenarioError(key, path, f"must name an existing file (resolved: {resolved})")
+            if resolved.stat().st_size > MAX_BYTES:
+                raise ScenarioError(key, path, f"must be at most {MAX_BYTES:,} bytes")
             data = resolved.read_bytes()
     except OSError as exc:
         raise ScenarioError(key, path,
@@ -101,7 +116,10 @@ def _village(row: dict[str, str], line: int, path: str, key: str) -> VillageSpec
     town = (row.get("township") or "").strip()
     if not vid or not town:
         raise ScenarioError(f"{key} (line {line})", path, "village_id and township must not be empty")
-    residents = num("residents", 1)
+    if not (vid + town).isprintable():
+        raise ScenarioError(f"{key} (line {line})", path,
+                            "village_id and township must be printable text (no control characters)")
+    residents = num("residents", 1, MAX_RESIDENTS)
     if residents != int(residents):
         raise ScenarioError(f"{key} (line {line}, column residents)", row["residents"],
                             "must be a whole number >= 1")
@@ -109,7 +127,7 @@ def _village(row: dict[str, str], line: int, path: str, key: str) -> VillageSpec
         village_id=vid,
         township=town,
         residents=int(residents),
-        distance_km=num("distance_km", 0),
+        distance_km=num("distance_km", 0, 1000),
         travel_min=num("travel_min", 0, 1440),
         county_travel_min=num("county_travel_min", 0, 1440),
         coverage=num("coverage", 0, 1),

@@ -6,6 +6,7 @@ Arguments (any order)::
     executor=serial|processes|dask
     executor.workers=N           processes or Dask workers (default: CPU count)
     executor.address=tcp://...   an existing Dask scheduler (default: a local cluster)
+    executor.oversubscribe=true  allow more local workers than cores
     experiment.size=smoke|full   a declared size
     experiment.<field>=value     e.g. experiment.replications=5,
                                  experiment.target_rel_halfwidth=0.05
@@ -17,16 +18,18 @@ Arguments (any order)::
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import warnings
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from govsim.errors import ScenarioError
+from govsim.errors import ExecutorError, ScenarioError, Terminated, raise_terminated
 from govsim.experiment.runner import run_experiment
-from govsim.experiment.store import RunStore
+from govsim.store import RunStore
 
 __all__ = ["ExperimentArgs", "parse_args", "run_experiment_cli"]
 
@@ -39,6 +42,7 @@ class ExperimentArgs:
         self.executor = "serial"
         self.workers: int | None = None
         self.address: str | None = None
+        self.oversubscribe = False
         self.size = "full"
         self.options: dict[str, Any] = {}
         self.out: Path | None = None
@@ -52,6 +56,12 @@ def _int(key: str, text: str) -> int:
         return int(text)
     except ValueError:
         raise ScenarioError(key, text, "must be an integer") from None
+
+
+def _flag(key: str, text: str) -> bool:
+    if text.lower() not in ("true", "false"):
+        raise ScenarioError(key, text, "must be true or false")
+    return text.lower() == "true"
 
 
 def parse_args(argv: list[str]) -> ExperimentArgs:
@@ -75,12 +85,16 @@ def parse_args(argv: list[str]) -> ExperimentArgs:
             args.workers = _int(key, value)
         elif key == "executor.address":
             args.address = value
+        elif key == "executor.oversubscribe":
+            args.oversubscribe = _flag(key, value)
         elif key == "experiment.size":
             args.size = value
         elif key.startswith("experiment."):
             args.options[key.removeprefix("experiment.")] = yaml.safe_load(value)
         elif key == "out":
-            args.out = Path(value)
+            from govsim.output import check_output_dir
+
+            args.out = check_output_dir("out", value)
         else:
             args.overrides.append(arg)
     if not args.name:
@@ -95,7 +109,21 @@ def _stored_runs(out: Path | None) -> int:
 
 
 def run_experiment_cli(argv: list[str]) -> int:
-    """Run an experiment from command-line arguments; return the process exit code."""
+    """Run an experiment from command-line arguments; return the process exit code.
+
+    Exit codes: 0 done, 2 a user mistake (one line), 1 the executor failed (one line),
+    130 Ctrl-C, 143 SIGTERM; after 130 and 143 the same command resumes.
+    """
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, raise_terminated) if main else None
+    try:
+        return _run_cli(argv)
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run_cli(argv: list[str]) -> int:
     out: Path | None = None
     try:
         args = parse_args(argv)
@@ -107,19 +135,28 @@ def run_experiment_cli(argv: list[str]) -> int:
             result = run_experiment(str(args.name), executor=args.executor, out_dir=out,
                                     size=args.size, base_overrides=args.overrides,
                                     progress=not args.quiet, workers=args.workers,
-                                    address=args.address, options=args.options)
+                                    address=args.address, options=args.options,
+                                    oversubscribe=args.oversubscribe)
     except ScenarioError as exc:
         print(f"govsim: error: {exc}", file=sys.stderr)
         return 2
-    except (NotADirectoryError, FileExistsError, PermissionError) as exc:
-        print(f"govsim: error: cannot write results: {exc}", file=sys.stderr)
+    except OSError as exc:  # e.g. a full disk or a read-only file system
+        if out is not None:
+            RunStore(out).clean_partial()
+        print(f"govsim: error: cannot write results in {out}: {exc.strerror or exc}; "
+              f"{_stored_runs(out)} finished runs are stored", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except ExecutorError as exc:
+        print(f"govsim: error: {exc}; {_stored_runs(out)} finished runs are stored in {out}. "
+              "Rerun the same command to resume.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt as exc:
         if out is not None:
             RunStore(out).clean_partial()   # a worker stopped mid-write leaves a temp file
-        print(f"\ngovsim: interrupted; {_stored_runs(out)} finished runs are stored in {out}. "
+        what = "terminated (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
+        print(f"\ngovsim: {what}; {_stored_runs(out)} finished runs are stored in {out}. "
               "Rerun the same command to resume (stored runs are skipped).", file=sys.stderr)
-        return 130
+        return 143 if isinstance(exc, Terminated) else 130
     if not args.quiet:
         if result.spec.question:
             print(result.spec.question)
@@ -132,8 +169,9 @@ def run_experiment_cli(argv: list[str]) -> int:
         print(f"govsim: note: target relative CI half-width {precision['target_rel_halfwidth']} "
               f"on {precision['kpi']} not met at {result.manifest['replications']} replications "
               "(raise experiment.max_replications)", file=sys.stderr)
-    print(f"{result.runs_run} runs done, {result.runs_skipped} already stored; "
-          f"results in {result.out_dir}", file=sys.stderr)
+    print(f"{result.runs_run} runs done ({result.runs_damaged} replacing damaged stored runs, "
+          f"{result.runs_model_changed} recomputed because the model changed), "
+          f"{result.runs_skipped} stored runs reused; results in {result.out_dir}", file=sys.stderr)
     if args.report:
         _report(result.out_dir)
     return 0

@@ -23,8 +23,9 @@ from govsim.experiment.manifest import build_manifest
 from govsim.experiment.seeds import replication_seed
 from govsim.experiment.spec import ExperimentSpec, load_spec
 from govsim.experiment.stats import describe, relative_halfwidths, replications_for_precision
-from govsim.experiment.store import RunStore, run_key
 from govsim.experiment.tasks import RunTask, run_task
+from govsim.provenance import model_fingerprint
+from govsim.store import DAMAGED, MODEL_CHANGED, OK, RunStore, run_key
 
 __all__ = ["ExperimentResult", "merge_overrides", "run_experiment"]
 
@@ -44,6 +45,8 @@ class ExperimentResult:
     manifest: dict[str, Any] = field(repr=False)
     runs_run: int = 0
     runs_skipped: int = 0
+    runs_damaged: int = 0        # stored runs found damaged and recomputed (among runs_run)
+    runs_model_changed: int = 0  # stored runs of other model code, recomputed (among runs_run)
     sensitivity: pd.DataFrame | None = None  # Morris indices (kind: morris specs)
 
     def table(self) -> str:
@@ -140,6 +143,7 @@ class _Engine:
                  simulate: SimulateFn, version: str) -> None:
         self.spec, self.plans, self.store = spec, plans, store
         self.simulate, self.version = simulate, version
+        self.fingerprint = model_fingerprint()
         self.runs: dict[tuple[str, int], dict[str, Any]] = {}
         self.metas: dict[str, dict[str, Any]] = {}
         self.kpis: dict[str, pd.Series] = {}
@@ -152,16 +156,21 @@ class _Engine:
                     continue
                 seed = _seed(self.spec, p, r)
                 key = run_key(p.config, seed, self.version)
-                done = self.store.is_done(key)
+                state = self.store.check(key, self.fingerprint)  # never reuse a bad run
+                done = state == OK
                 self.runs[p.scenario, r] = {"scenario": p.scenario, "replication": r,
-                                            "seed": seed, "key": key,
+                                            "seed": seed, "key": key, "stored": state,
                                             "status": "skipped" if done else "run"}
                 if not done and key not in todo:
                     todo[key] = RunTask(key, p.obj, p.config, seed, str(self.store.root),
-                                        self.version, self.simulate)
+                                        self.version, self.simulate, self.fingerprint)
         with _bar(len(todo), progress, self.spec.name) as bar:
             for meta in mapper(run_task, list(todo.values())):
                 self.metas[meta["key"]] = meta
+                if meta.get("reused"):  # another process stored it meanwhile
+                    for run in self.runs.values():
+                        if run["key"] == meta["key"]:
+                            run["status"] = "skipped"
                 bar.update(1)
 
     def summary(self) -> pd.DataFrame:
@@ -188,7 +197,8 @@ class _Engine:
         out = []
         for _, run in sorted(self.runs.items(), key=self._order):
             meta = self.metas.get(run["key"]) or self.store.read_meta(run["key"])
-            out.append({**run, "wall_seconds": meta.get("wall_seconds")})
+            out.append({**run, "wall_seconds": meta.get("wall_seconds"),
+                        "model_fingerprint": meta.get("model_fingerprint")})
         return out
 
 
@@ -238,6 +248,7 @@ def run_experiment(
     options: dict[str, Any] | None = None,
     simulate: SimulateFn | None = None,
     load: LoadFn | None = None,
+    oversubscribe: bool = False,
 ) -> ExperimentResult:
     """Run every (scenario, replication) not yet stored, then summarise and compare.
 
@@ -248,7 +259,7 @@ def run_experiment(
     """
     started = time.time()
     spec = load_spec(spec_or_name).sized(size).with_options(**(options or {}))
-    check_executor(executor, workers, address)
+    check_executor(executor, workers, address, oversubscribe=oversubscribe)
     if spec.kind == "morris":  # scenarios come from the Morris design; analysed afterwards
         from govsim.experiment.sensitivity import run_morris
 
@@ -265,7 +276,7 @@ def run_experiment(
     version = metadata.version("govsim")
     engine = _Engine(spec, plans, store, simulate or _default_simulate(), version)
     n = spec.replications
-    with make_executor(executor, workers, address) as mapper:
+    with make_executor(executor, workers, address, oversubscribe=oversubscribe) as mapper:
         while True:
             engine.extend(n, mapper, progress)
             summary = engine.summary()
@@ -282,10 +293,19 @@ def run_experiment(
                               plans=[(p.scenario, p.overrides, p.config) for p in plans],
                               runs=runs, replications=n, started=started)
     manifest["precision"] = _precision(spec, summary)
+    manifest["runs_recomputed"] = {"damaged": _count(runs, DAMAGED),
+                                   "model_changed": _count(runs, MODEL_CHANGED)}
     _write_outputs(store, summary, comparison, manifest)
     return ExperimentResult(spec, store.root, summary, stats, comparison, manifest,
                             runs_run=sum(r["status"] == "run" for r in runs),
-                            runs_skipped=sum(r["status"] == "skipped" for r in runs))
+                            runs_skipped=sum(r["status"] == "skipped" for r in runs),
+                            runs_damaged=_count(runs, DAMAGED),
+                            runs_model_changed=_count(runs, MODEL_CHANGED))
+
+
+def _count(runs: list[dict[str, Any]], state: str) -> int:
+    """Runs recomputed because their stored copy was in ``state``."""
+    return sum(r["status"] == "run" and r.get("stored") == state for r in runs)
 
 
 def _write_outputs(store: RunStore, summary: pd.DataFrame, comparison: pd.DataFrame,

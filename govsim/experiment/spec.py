@@ -60,6 +60,8 @@ _TOP_KEYS = {
     "headline",
 }
 KINDS = ("scenarios", "morris")
+MAX_REPLICATIONS = 10_000
+MAX_RUNS = 100_000   # scenarios x replications of one experiment
 _MORRIS_KEYS = {"trajectories", "num_levels", "seed", "outputs", "inputs"}
 _INPUT_KEYS = {"name", "key", "keys", "bounds", "integer", "note"}
 # figure kinds a spec may declare under ``figures:`` (drawn by govsim.report.figures)
@@ -153,7 +155,7 @@ def validate(spec: ExperimentSpec) -> None:
     if spec.kind == "morris":
         _check_morris(spec.morris)
         if not spec.scenarios:  # scenarios are generated from the design
-            _check_int("replications", spec.replications, 1)
+            _check_int("replications", spec.replications, 1, MAX_REPLICATIONS)
             _check_figures(spec.figures)
             return
     names = [s.name for s in spec.scenarios]
@@ -164,11 +166,16 @@ def validate(spec: ExperimentSpec) -> None:
         raise ScenarioError("scenarios", dupes[0], "scenario names must be unique")
     if spec.baseline not in names:
         raise ScenarioError("baseline", spec.baseline, f"must be one of the scenarios {names}")
-    _check_int("replications", spec.replications, 1)
+    _check_int("replications", spec.replications, 1, MAX_REPLICATIONS)
     if spec.max_replications is not None:
-        _check_int("max_replications", spec.max_replications, 1)
+        _check_int("max_replications", spec.max_replications, 1, MAX_REPLICATIONS)
     if spec.batch is not None:
-        _check_int("batch", spec.batch, 1)
+        _check_int("batch", spec.batch, 1, MAX_REPLICATIONS)
+    if not isinstance(spec.crn, bool):
+        raise ScenarioError("crn", spec.crn, "must be true or false")
+    if len(spec.scenarios) * spec.replications > MAX_RUNS:
+        raise ScenarioError("replications", spec.replications, f"scenarios x replications must be "
+                            f"at most {MAX_RUNS:,} runs (is {len(spec.scenarios) * spec.replications:,})")
     _check_figures(spec.figures)
     _check_headline(spec.headline, names, spec.baseline, spec.kpis)
     if not isinstance(spec.base_seed, int) or spec.base_seed < 0:
@@ -249,9 +256,11 @@ def _as_tuple(value: Any) -> tuple[Any, ...]:
     return tuple(value) if isinstance(value, list | tuple) else (value,)
 
 
-def _check_int(key: str, value: object, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ScenarioError(key, value, f"must be an integer >= {low}")
+def _check_int(key: str, value: object, low: int, high: int | None = None) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low \
+            or (high is not None and value > high):
+        allowed = f"in [{low}, {high:,}]" if high is not None else f">= {low}"
+        raise ScenarioError(key, value, f"must be an integer {allowed}")
 
 
 def _overrides(key: str, value: object) -> tuple[str, ...]:
@@ -284,13 +293,10 @@ def spec_from_dict(data: dict[str, Any], name: str = "experiment") -> Experiment
         raise ScenarioError(unknown[0], data[unknown[0]],
                             f"unknown key; allowed: {sorted(_TOP_KEYS)}")
     scenarios = _scenarios(data.get("scenarios", []))
-    sizes = {
-        str(k): SizeSpec(v.get("replications"), _overrides(f"sizes.{k}.overrides",
-                                                           v.get("overrides")),
-                         v.get("trajectories"))
-        for k, v in (data.get("sizes") or {}).items()
-    }
+    sizes = _sizes(data.get("sizes"))
     kpis = data.get("kpis") or []
+    if not isinstance(kpis, list) or not all(isinstance(k, str) and k for k in kpis):
+        raise ScenarioError("kpis", kpis, "must be a list of KPI names")
     kind = str(data.get("kind", "scenarios"))
     morris = data.get("morris")
     if kind == "morris" and not kpis and isinstance(morris, dict):
@@ -305,7 +311,7 @@ def spec_from_dict(data: dict[str, Any], name: str = "experiment") -> Experiment
         kpis=tuple(str(k) for k in kpis),
         base=_overrides("base", data.get("base")),
         sizes=sizes,
-        crn=bool(data.get("crn", True)),
+        crn=data.get("crn", True),
         target_kpi=data.get("target_kpi"),
         target_rel_halfwidth=data.get("target_rel_halfwidth"),
         max_replications=data.get("max_replications"),
@@ -317,6 +323,33 @@ def spec_from_dict(data: dict[str, Any], name: str = "experiment") -> Experiment
         morris=dict(morris) if isinstance(morris, dict) else morris,
         headline=None if data.get("headline") is None else str(data["headline"]),
     )
+
+
+_SIZE_KEYS = {"replications", "overrides", "trajectories"}
+
+
+def _sizes(value: object) -> dict[str, SizeSpec]:
+    """The ``sizes:`` mapping: name -> {replications, overrides, trajectories}, each checked."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ScenarioError("sizes", value, "must be a mapping of size names to settings")
+    out = {}
+    for name, v in value.items():
+        key = f"sizes.{name}"
+        if not isinstance(v, dict):
+            raise ScenarioError(key, v, "must be a mapping like {replications: 3, overrides: [...]}")
+        bad = sorted(set(v) - _SIZE_KEYS)
+        if bad:
+            raise ScenarioError(f"{key}.{bad[0]}", v[bad[0]], f"unknown key; allowed: {sorted(_SIZE_KEYS)}")
+        if v.get("replications") is not None:
+            _check_int(f"{key}.replications", v["replications"], 1, MAX_REPLICATIONS)
+        if v.get("trajectories") is not None:
+            _check_int(f"{key}.trajectories", v["trajectories"], 2, MAX_REPLICATIONS)
+        out[str(name)] = SizeSpec(v.get("replications"), _overrides(f"{key}.overrides",
+                                                                    v.get("overrides")),
+                                  v.get("trajectories"))
+    return out
 
 
 def list_experiments() -> list[str]:
@@ -331,16 +364,23 @@ def load_spec(spec: ExperimentSpec | dict[str, Any] | str | Path) -> ExperimentS
         return spec
     if isinstance(spec, dict):
         return spec_from_dict(spec)
+    if not isinstance(spec, str | Path) or not str(spec).strip():
+        raise ScenarioError("experiment", spec, "must be a shipped experiment's name, a .yaml "
+                            "path, a mapping or an ExperimentSpec")
     path = Path(spec)
-    if path.suffix in {".yaml", ".yml"} and path.is_file():
-        text, name = path.read_text(encoding="utf-8"), path.stem
+    if path.suffix in {".yaml", ".yml"} or path.parent != Path(".") or path.is_file():
+        from govsim.config.safety import load_yaml_file
+
+        if not path.is_file():
+            raise ScenarioError("experiment", str(spec), f"file not found ({path.resolve()})")
+        data, name = load_yaml_file(path, "experiment", max_bytes=1_000_000), path.stem
     else:
         name = str(spec)
         res = resources.files("govsim.experiment_specs") / f"{name}.yaml"
         if not res.is_file():
-            raise ScenarioError("experiment", name, f"must be one of {list_experiments()}")
-        text = res.read_text(encoding="utf-8")
-    data = yaml.safe_load(text) or {}
+            raise ScenarioError("experiment", name, f"must be one of {list_experiments()} "
+                                "or the path of a .yaml spec file")
+        data = yaml.safe_load(res.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ScenarioError("experiment", name, "file must hold a YAML mapping")
     return spec_from_dict(data, name=name)
