@@ -94,3 +94,19 @@ def test_proxy_cases_with_an_in_person_step_bring_the_villager_to_the_counter() 
     proxy = r[r["proxy_used"] & r["outcome"].eq("completed")]
     in_person = proxy["item"].isin(["dibao", "homestead", "household_registration"])   # in_person_step
     assert in_person.any() and (proxy.loc[in_person, "counter_visits"] >= 1).all()
+
+
+@pytest.mark.parametrize(("override", "key"), [
+    ("platform.app_of={nonsense:a}", "platform.app_of"),
+    ("platform.app_of={dibao:a,homestead:b}", "platform.app_of"),   # 2 names, platform.apps=1
+    ("platform.complaint_item=nonsense", "platform.complaint_item"),
+    ("channels.closed_counter_staff=fired", "channels.closed_counter_staff"),
+    ("channels.choice.wait_smoothing=1.5", "channels.choice.wait_smoothing"),
+    ("governance.cross_training_factor=0.5", "governance.cross_training_factor"),
+    ("population.knowledge_correlation=2", "population.knowledge_correlation"),
+    ("interventions.service_guide_gain=-1", "interventions.service_guide_gain"),
+])
+def test_mechanism_settings_are_validated(override: str, key: str) -> None:
+    with pytest.raises(govsim.ScenarioError) as err:
+        govsim.load_scenario([override])
+    assert str(err.value).startswith(key)
