@@ -36,7 +36,7 @@ def tiny_scenario(
     village = VillageSpec("V1", "T1", 10, 10.0, travel_min, county_travel_min, 1.0)
     pop = dataclasses.replace(
         base.population, adult_share=1.0, household_size=1.0, villages=(village,),
-        bands=(AgeBandSpec("18-39", 1.0, 0.5, 1.0, False),))
+        bands=(AgeBandSpec("18-39", 1.0, 0.5, 1.0, False, 0.5),))
     gov = dataclasses.replace(base.governance, **(governance or {}))
     beh = dataclasses.replace(base.behaviour, reaction_days_max=0.0, arrival_spread=1.0,
                               knows_requirements_base=1.0, knows_requirements_literacy=0.0,
@@ -61,9 +61,10 @@ def item(key: str, steps: list[StepSpec], documents: tuple[str, ...] = (), *, mi
 
 
 def step(dept_key: str, counter: float = 0.0, back: float = 0.0, review: float = 0.0,
-         notice: float = 0.0, parallel: bool = False) -> StepSpec:
-    """A workflow step."""
-    return StepSpec(dept_key, counter, back, review, notice, parallel)
+         notice: float = 0.0, parallel: bool = False, online_review: float | None = None) -> StepSpec:
+    """A workflow step (online review minutes: the counter minutes unless given)."""
+    return StepSpec(dept_key, counter, back, review, notice, parallel,
+                    counter if online_review is None else online_review)
 
 
 class FixedDraws:

@@ -18,17 +18,17 @@ import govsim
 SHORT = ["run.horizon_days=60"]
 
 DIGESTS = {
-    "default": "e0d0e969d7cdefa1",
-    "shared_data": "ee163bcbc64331c4",
-    "one_window": "82f524de97204a24",
-    "online_first": "d74afb611c463ce6",
-    "digital_only": "c68661704a247bee",
-    "inclusive": "2fba20e2cd67522f",
-    "proactive_shared": "44cec646151890d0",
-    "security_strong": "82e450fff06a8973",
-    "mmc": "44a523403289bbba",
-    "everything": "cf6cf973789712f7",
-    "in_person_complaints": "bad2b3633bfebe7c",
+    "default": "3396a9823ee26de8",
+    "shared_data": "b4aa24ec0620c6cb",
+    "one_window": "777d447b19235f94",
+    "online_first": "764b860c7a34645e",
+    "digital_only": "b30569c87725a627",
+    "inclusive": "063a729cffc8dd28",
+    "proactive_shared": "c2d65ecc579f60b6",
+    "security_strong": "bfe6cce3a9b5f4b6",
+    "mmc": "f5a6b0d13394da57",
+    "everything": "bd26ec8b3198b388",
+    "in_person_complaints": "096620aba60985bd",
 }
 
 OVERRIDES = {

@@ -66,7 +66,8 @@ def test_modes_move_kpis_in_the_expected_direction(siloed, shared):
 
 def _two_queues(front_office: str, rho: float) -> govsim.Scenario:
     """Two departments with one window each, Poisson arrivals at each; always open."""
-    base = govsim.load_scenario(["scenario=mmc", f"governance.front_office={front_office}"])
+    base = govsim.load_scenario(["scenario=mmc", f"governance.front_office={front_office}",
+                                 "governance.cross_training_factor=1.0"])   # identical clerks, as in theory
     item = base.items[0]
     lam = rho * 60.0 / item.steps[0].counter_min
     items = tuple(dataclasses.replace(item, key=k, total_per_hour=lam,

@@ -48,6 +48,7 @@ class AgeBandSpec:
     literacy_mean: float
     smartphone: float
     elderly: bool
+    knowledge_mean: float   # administrative knowledge (knowing the requirements), mean 0..1
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +80,11 @@ class PopulationSpec:
     travel_min_per_km: float
     county_travel_min_min: float
     county_travel_min_max: float
+    county_kmh: float             # average speed on the township-county road, for fares
     coverage_min: float
     coverage_max: float
     literacy_concentration: float
+    knowledge_correlation: float   # correlation of administrative knowledge with digital literacy
     bands: tuple[AgeBandSpec, ...]
     villages: tuple[VillageSpec, ...] | None   # a roster, or None: villages are generated
 
@@ -96,6 +99,7 @@ class StepSpec:
     review_days: float
     notice_days: float
     parallel: bool
+    online_review_min: float   # back-office minutes to review an online or proxy submission
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +176,7 @@ class GovernanceSpec:
     reject_min: float
     pickup_min: float
     remote_identity: bool  # online applications need no in-person identity step
+    cross_training_factor: float  # a pooled clerk's time on another department's work, relative to its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +192,8 @@ class ChoiceSpec:
     learn_failure: float
     propensity_min: float
     propensity_max: float
+    wait_prior_min: float    # expected queueing minutes per counter visit before any wait is seen
+    wait_smoothing: float    # weight of each observed wait in an office's smoothed wait (0: never updated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +219,8 @@ class ChannelSpec:
     proxy_literacy: float
     proxy_task_min: float
     proxy_batch_days: int
+    assisted_hours: float   # a villager's hours to hand a case to the village proxy (channel choice)
+    closed_counter_staff: Literal["redeployed", "cut"]   # counters_open false: what happens to the clerks
     choice: ChoiceSpec
 
 
@@ -230,6 +239,8 @@ class PlatformSpec:
     two_way: bool  # complaints and requests (诉求) online too; false: in person only
     complaint_target_days: float  # response-time target for complaints and requests
     hotline_share: float  # share of complaints made by telephone hotline when two_way
+    app_of: tuple[tuple[str, str], ...]  # (item key, app name): explicit map; others by assignment
+    complaint_item: str | None  # the catalogue key of complaints and requests (诉求), or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,12 +281,15 @@ class InterventionSpec:
     training_bands: tuple[str, ...]
     training_share: float
     training_literacy_gain: float
+    training_literacy_cap: float   # training lifts digital literacy to at most this
     training_cost_per_trainee: float
     coverage_min: float
     infrastructure_cost_per_village: float
     unify_apps: bool
     unify_cost: float
     staff_to_backoffice: int
+    service_guide: bool            # a checklist and help desk at every village committee
+    service_guide_gain: float      # administrative knowledge it adds to every villager (capped at 1)
 
 
 @dataclass(frozen=True, slots=True)

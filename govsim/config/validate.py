@@ -65,7 +65,7 @@ def build_scenario(cfg: Mapping[str, Any]) -> Scenario:
         channels=_channels(root.child("channels"), population.bands),
         behaviour=_behaviour(root.child("behaviour")),
         run=_run(root.child("run")),
-        platform=_platform(root.child("platform")),
+        platform=_platform(root.child("platform"), {it.key for it in items}),
         interventions=_interventions(root.child("interventions"), band_names),
         costs=_costs(root.child("costs")),
         security=_security(root.child("security")),
@@ -140,9 +140,11 @@ def _population(r: Reader) -> PopulationSpec:
         travel_min_per_km=r.number("travel_min_per_km", 0.0, 60.0),
         county_travel_min_min=cmin,
         county_travel_min_max=cmax,
+        county_kmh=r.number("county_kmh", 0.0, 200.0, lo_open=True),
         coverage_min=covmin,
         coverage_max=covmax,
         literacy_concentration=r.number("literacy_concentration", 0.0, 1e6, lo_open=True),
+        knowledge_correlation=r.number("knowledge_correlation", -1.0, 1.0),
         bands=bands,
         villages=None if csv is None else read_villages(csv, r.key("villages_csv")),
     )
@@ -165,6 +167,7 @@ def _bands(r: Reader) -> tuple[AgeBandSpec, ...]:
             literacy_mean=b.number("literacy_mean", 0.0, 1.0, lo_open=True),
             smartphone=b.probability("smartphone"),
             elderly=b.flag("elderly"),
+            knowledge_mean=b.probability("knowledge_mean"),
         ))
         b.done()
     total = sum(b.share for b in out)
@@ -258,13 +261,16 @@ def _steps(r: Reader, dept_keys: set[str]) -> tuple[StepSpec, ...]:
         dept = sr.text("dept")
         if dept not in dept_keys:
             raise ScenarioError(sr.key("dept"), dept, f"must be one of {', '.join(sorted(dept_keys))}")
+        counter_min = sr.number("counter_min", 0.0, 1440.0)
         steps.append(StepSpec(
             dept=dept,
-            counter_min=sr.number("counter_min", 0.0, 1440.0),
+            counter_min=counter_min,
             backoffice_min=sr.number("backoffice_min", 0.0, 100_000.0),
             review_days=sr.number("review_days", 0.0, 3650.0),
             notice_days=sr.number("notice_days", 0.0, 3650.0),
             parallel=sr.flag("parallel", default=False),
+            # the catalogue's rule (configs/services/default.yaml): the counter work it replaces
+            online_review_min=sr.number("online_review_min", 0.0, 100_000.0, default=counter_min),
         ))
         sr.done()
     return tuple(steps)
@@ -300,6 +306,7 @@ def _governance(r: Reader, doc_keys: set[str]) -> GovernanceSpec:
         reject_min=r.number("reject_min", 0.0, 1440.0, lo_open=True),
         pickup_min=r.number("pickup_min", 0.0, 1440.0, lo_open=True),
         remote_identity=r.flag("remote_identity"),
+        cross_training_factor=r.number("cross_training_factor", 1.0, 10.0),
     )
     r.done()
     return spec
@@ -344,6 +351,8 @@ def _channels(r: Reader, bands: tuple[AgeBandSpec, ...]) -> ChannelSpec:
         proxy_literacy=r.probability("proxy_literacy"),
         proxy_task_min=r.number("proxy_task_min", 0.0, 1440.0, lo_open=True),
         proxy_batch_days=r.integer("proxy_batch_days", 1, 365),
+        assisted_hours=r.number("assisted_hours", 0.0, 24.0),
+        closed_counter_staff=cast(Any, r.choice("closed_counter_staff", ("redeployed", "cut"))),
         choice=_choice(r.child("choice"), bands),
     )
     r.done()
@@ -371,12 +380,14 @@ def _choice(r: Reader, bands: tuple[AgeBandSpec, ...]) -> ChoiceSpec:
         learn_failure=r.number("learn_failure", 0.0, 20.0),
         propensity_min=lo,
         propensity_max=r.number("propensity_max", 0.0, 20.0),
+        wait_prior_min=r.number("wait_prior_min", 0.0, 10_000.0),
+        wait_smoothing=r.probability("wait_smoothing"),
     )
     r.done()
     return spec
 
 
-def _platform(r: Reader) -> PlatformSpec:
+def _platform(r: Reader, item_keys: set[str]) -> PlatformSpec:
     spec = PlatformSpec(
         apps=r.integer("apps", 1, 100),
         assignment=cast(Any, r.choice("assignment", ("round_robin", "department"))),
@@ -389,9 +400,36 @@ def _platform(r: Reader) -> PlatformSpec:
         two_way=r.flag("two_way"),
         complaint_target_days=r.number("complaint_target_days", 0.0, 3650.0, lo_open=True),
         hotline_share=r.probability("hotline_share"),
+        app_of=_app_of(r, item_keys),
+        complaint_item=_complaint_item(r, item_keys),
     )
     r.done()
     return spec
+
+
+def _complaint_item(r: Reader, item_keys: set[str]) -> str | None:
+    """``platform.complaint_item``: null or the key of a catalogue item."""
+    key = r.raw("complaint_item")
+    if key is not None and key not in item_keys:
+        raise ScenarioError(r.key("complaint_item"), key,
+                            f"must be null or an item key ({', '.join(sorted(item_keys))})")
+    return None if key is None else str(key)
+
+
+def _app_of(r: Reader, item_keys: set[str]) -> tuple[tuple[str, str], ...]:
+    """``platform.app_of``: null or a mapping of item keys to app names (no more names than apps)."""
+    raw = r.raw("app_of")
+    if raw is None:
+        return ()
+    if not isinstance(raw, Mapping) or not all(isinstance(v, str) and v for v in raw.values()):
+        raise ScenarioError(r.key("app_of"), raw, "must be null or a mapping of item keys to app names")
+    for k in raw:
+        if k not in item_keys:
+            raise ScenarioError(r.key("app_of"), k, f"is not a known item ({', '.join(sorted(item_keys))})")
+    apps = r.integer("apps", 1, 100)
+    if len(set(raw.values())) > apps:
+        raise ScenarioError(r.key("app_of"), dict(raw), f"names more apps than platform.apps ({apps})")
+    return tuple((str(k), str(v)) for k, v in raw.items())
 
 
 def _security(r: Reader) -> SecuritySpec:
@@ -436,12 +474,15 @@ def _interventions(r: Reader, band_names: set[str]) -> InterventionSpec:
         training_bands=bands,
         training_share=r.probability("training_share"),
         training_literacy_gain=r.probability("training_literacy_gain"),
+        training_literacy_cap=r.probability("training_literacy_cap"),
         training_cost_per_trainee=r.number("training_cost_per_trainee", 0.0, 1e9),
         coverage_min=r.probability("coverage_min"),
         infrastructure_cost_per_village=r.number("infrastructure_cost_per_village", 0.0, 1e12),
         unify_apps=r.flag("unify_apps"),
         unify_cost=r.number("unify_cost", 0.0, 1e12),
         staff_to_backoffice=r.integer("staff_to_backoffice", 0, 10_000),
+        service_guide=r.flag("service_guide"),
+        service_guide_gain=r.probability("service_guide_gain"),
     )
     r.done()
     return spec

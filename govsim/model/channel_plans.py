@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from govsim.config.scenario import Scenario
 from govsim.model.plans import ItemPlan, Stage, Task
 
-__all__ = ["ASSISTED_HOURS", "WAIT_MIN_EXPECTED", "ChannelPlan", "app_of_items", "channel_plans"]
+__all__ = ["ChannelPlan", "app_of_items", "channel_plans"]
 
-WAIT_MIN_EXPECTED = 10.0    # expected queueing minutes per counter visit, for channel choice: assumption
-ASSISTED_HOURS = 0.5        # a villager's time to hand a case to the village proxy: assumption
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,15 +31,24 @@ class ChannelPlan:
     identity: Task | None            # in-person identity step at the intake counter
     groups: tuple[tuple[Stage, ...], ...]
     pickup: Task | None
-    hours: tuple[float, float, float]   # expected villager hours: offline, online, assisted
+    hours: tuple[float, float, float]   # expected villager hours (no queueing): offline, online, assisted
+    queues: tuple[tuple[int, ...], tuple[int, ...]]   # counters visited offline, online (expected waits)
     yuan: tuple[float, float, float]    # expected fares
 
 
 def app_of_items(sc: Scenario, apps: int) -> tuple[int, ...]:
-    """The app each item is applied for on (by its first department, or items in turn)."""
+    """The app each item is applied for on.
+
+    ``platform.app_of`` names the app of the items it lists (apps numbered by
+    name, in order of first appearance); the others go by their first
+    department or in turn (``platform.assignment``), modulo the number of apps.
+    """
     dept_keys = [d.key for d in sc.departments]
     n = max(apps, 1)
-    return tuple((dept_keys.index(it.steps[0].dept) if sc.platform.assignment == "department" else k) % n
+    named = dict(sc.platform.app_of)
+    names = list(dict.fromkeys(named.values()))
+    return tuple((names.index(named[it.key]) if it.key in named
+                  else dept_keys.index(it.steps[0].dept) if sc.platform.assignment == "department" else k) % n
                  for k, it in enumerate(sc.items))
 
 
@@ -55,7 +62,7 @@ def _trip_cost(tasks: list[Task]) -> tuple[float, float]:
     """Expected hours and fares of visiting ``tasks`` (one trip per distinct place outside the village)."""
     places = {t.place: t for t in tasks if t.trip}
     hours = sum(2.0 * t.travel for t in places.values()) / 60.0
-    hours += sum(t.mean + WAIT_MIN_EXPECTED for t in tasks) / 60.0
+    hours += sum(t.mean for t in tasks) / 60.0
     return hours, sum(t.fare for t in places.values())
 
 
@@ -74,5 +81,8 @@ def _channel_plan(sc: Scenario, k: int, plan: ItemPlan, app: int) -> ChannelPlan
         hp, yp = _trip_cost([plan.pickup])
         h_off, y_off, h_on, y_on = h_off + hp, y_off + yp, h_on + hp, y_on + yp
     h_on += ch.attempt_min / 60.0
-    return ChannelPlan(online, counter, app, plan.certificates, plan.exchange, plan.personal_docs,
-                       identity, plan.remote, plan.pickup, (h_off, h_on, ASSISTED_HOURS), (y_off, y_on, 0.0))
+    pick = [plan.pickup] if plan.pickup is not None else []
+    queues = (tuple(t.counter for t in [*off_tasks, *pick]), tuple(t.counter for t in [*on_tasks, *pick]))
+    return ChannelPlan(online, counter, app, plan.certificates, plan.exchange, plan.personal_docs, identity,
+                       plan.submitted, plan.pickup, (h_off, h_on, ch.assisted_hours), queues,
+                       (y_off, y_on, 0.0))

@@ -191,18 +191,23 @@ def _serve(c: Ctx, i: int, task: Task, intake: _Intake | None) -> Proc:
     # counter visit (cancel, the triggered check, two __exit__), about 4 % of an
     # M/M/c run; here the request is released after service or cancelled if the
     # office closes first, as the exit would do.
-    req = windows.request()
     if c.always_open:
+        req = windows.request()
         yield req
     else:
-        close = c.cal.closing_time(t0)
-        if t0 < close:
-            yield req | env.timeout(close - t0)
+        if not c.cal.is_open(t0):   # reached after closing (a later task of the trip): not served
+            return None
+        req = windows.request()
+        yield req | env.timeout(c.cal.closing_time(t0) - t0)
         if not req.triggered:   # closed first: leave the queue
             req.cancel()
             log.window_wait_min[i] += env.now - t0
             return None
-    log.window_wait_min[i] += env.now - t0
+    wait = env.now - t0
+    log.window_wait_min[i] += wait
+    if c.wait_weight:   # the office's smoothed wait, that villagers choosing a channel know of
+        ew = c.state.expected_wait
+        ew[task.counter] += c.wait_weight * (wait - ew[task.counter])
     k = log.counter_visits[i]
     log.counter_visits[i] = k + 1
     verdict, minutes = _OK, task.mean
@@ -253,12 +258,13 @@ def _stage(c: Ctx, i: int, s: Stage) -> Proc:
             yield env.timeout(gov.electronic_handoff_min)
         log.handoff_min[i] += env.now - t0
     step = s.step
-    if step.backoffice_min > 0:
+    work = step.backoffice_min + s.review_min   # (review_min: an online or proxy submission's check)
+    if work > 0:
         back = c.state.backoffices[s.back]
         back.backlog += 1
         with back.staff.request() as req:
             yield req
-            effort = step.backoffice_min * c.draws.exp("backoffice", i, s.index)
+            effort = work * c.draws.exp("backoffice", i, s.index)
             yield env.timeout(cal.add_working(env.now, effort) - env.now)
         back.backlog -= 1
         back.busy_min += effort

@@ -19,12 +19,14 @@ import pandas as pd
 
 from govsim.decisions.channel import CHANNELS, OFFLINE
 
-__all__ = ["ABANDONED", "COMPLETED", "FAILURES", "OPEN", "OUTCOMES", "SCHEMA", "Column", "RequestLog",
-           "categorical"]
+__all__ = ["ABANDONED", "CHANNEL_LABELS", "COMPLETED", "FAILURES", "NO_CHANNEL", "OPEN", "OUTCOMES", "SCHEMA",
+           "Column", "RequestLog", "categorical"]
 
 OUTCOMES = ("open", "completed", "abandoned")
 OPEN, COMPLETED, ABANDONED = 0, 1, 2
 FAILURES = ("none", "no_access", "app_not_found", "outage", "connection", "form")
+CHANNEL_LABELS = (*CHANNELS, "none")   # "none": no channel was usable (failure_reason says why)
+NO_CHANNEL = len(CHANNELS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +53,9 @@ SCHEMA: tuple[Column, ...] = (
     Column("elderly", "bool", "flag", "the villager is aged 60+"),
     Column("item", "category", "label", "the service item"),
     Column("channel_first", "category", "label", "channel chosen when the need arose", "channel_first",
-           OFFLINE, categories=CHANNELS),
+           OFFLINE, categories=CHANNEL_LABELS),
     Column("channel_final", "category", "label", "channel of the last attempt", "channel_final", OFFLINE,
-           categories=CHANNELS),
+           categories=CHANNEL_LABELS),
     Column("t_need_day", "float64", "days", "when the need arose"),
     Column("turnaround_days", "float64", "days", "need to decision, completed requests (NaN otherwise)"),
     Column("outcome", "category", "label", "open, completed or abandoned", "outcome", OPEN,
@@ -97,6 +99,11 @@ SCHEMA: tuple[Column, ...] = (
            0.0, per=_D),
     Column("resubmissions", "int32", "count", "resubmissions after a lost application", "resubmissions", 0),
     Column("hotline", "bool", "flag", "a complaint made by telephone", "hotline", False),
+    # the mechanisms of back-office review, fragmentation, proxies and choice (issue 16)
+    Column("sent_back", "int32", "count", "online submissions sent back as incomplete (an online round trip)",
+           "sent_back", 0),
+    Column("no_channel", "bool", "flag", "no channel was usable (channel_final is 'none')", "no_channel",
+           False),
 )
 _FIELDS = tuple(c for c in SCHEMA if c.field is not None)
 _EXTRA = (("t_end", math.nan),)   # the end time, from which turnaround_days is derived

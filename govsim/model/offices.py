@@ -3,8 +3,10 @@
 A department has one office per place at its level: every village (village
 level), every township (township level) or once (county level). With
 ``per_department`` front offices each office has its own windows; with
-``one_window`` the windows of all departments at the same place are pooled
-into one set of general windows (same total number of clerks).
+``one_window`` the windows of the departments at the same place that have
+counter work (a step with counter minutes, or a certificate they issue) are
+pooled into one set of general windows; the windows of departments without
+counter work are left out of the pool (they served nobody).
 
 The layout is part of the run plan and refers to offices by index; the
 resources and their running totals are built from it when the run starts.
@@ -19,7 +21,8 @@ import simpy
 from govsim.config.scenario import DepartmentSpec, Scenario
 from govsim.model.population import Villages
 
-__all__ = ["BackOffice", "Counter", "OfficeLayout", "OfficeSpec", "Place", "layout_offices", "open_offices"]
+__all__ = ["BackOffice", "Counter", "OfficeLayout", "OfficeSpec", "Place", "counter_work", "layout_offices",
+           "open_offices"]
 
 Place = tuple[str, int]  # (level, index of the village / township / 0 for the county)
 
@@ -86,8 +89,10 @@ def place_for(dept: DepartmentSpec, village: int, villages: Villages) -> Place:
 def layout_offices(scenario: Scenario, villages: Villages) -> OfficeLayout:
     """Where every office is, and which one serves each village for each department."""
     pooled = scenario.governance.front_office == "one_window"
+    busy = counter_work(scenario)
     own: dict[tuple[str, Place], int] = {}
-    pools: dict[Place, int] = {}
+    pools: dict[Place, int] = {}       # windows of departments with counter work, per place
+    every: dict[Place, int] = {}       # all windows per place (a place where none has counter work)
     specs: list[OfficeSpec] = []
     backs: list[OfficeSpec] = []
     for v in range(len(villages)):
@@ -97,9 +102,10 @@ def layout_offices(scenario: Scenario, villages: Villages) -> OfficeLayout:
                 own[(d.key, place)] = len(specs)
                 specs.append(OfficeSpec(d.key, place, d.windows))
                 backs.append(OfficeSpec(d.key, place, d.backoffice_staff))
-                pools[place] = pools.get(place, 0) + d.windows
+                pools[place] = pools.get(place, 0) + (d.windows if d.key in busy else 0)
+                every[place] = every.get(place, 0) + d.windows
     pool_index = {p: k for k, p in enumerate(pools)}
-    general = tuple(OfficeSpec(f"general@{p[0]}", p, c) for p, c in pools.items())
+    general = tuple(OfficeSpec(f"general@{p[0]}", p, c or every[p]) for p, c in pools.items())
     counters = general if pooled else tuple(specs)
     place_of, counter_of, backoffice_of = [], [], []
     for v in range(len(villages)):
@@ -109,6 +115,14 @@ def layout_offices(scenario: Scenario, villages: Villages) -> OfficeLayout:
         counter_of.append(tuple(pool_index[p] if pooled else own[(d.key, p)] for d, p in pairs))
         backoffice_of.append(tuple(own[(d.key, p)] for d, p in pairs))
     return OfficeLayout(counters, tuple(backs), tuple(counter_of), tuple(backoffice_of), tuple(place_of))
+
+
+def counter_work(scenario: Scenario) -> frozenset[str]:
+    """Departments with counter work: a workflow step with counter minutes, or a certificate they issue."""
+    holders = {d.key: d.holder for d in scenario.documents}
+    steps = {s.dept for it in scenario.items for s in it.steps if s.counter_min > 0}
+    certs = {holders[doc] for it in scenario.items for doc in it.documents if doc in holders}
+    return frozenset(steps | certs)
 
 
 def open_offices(env: simpy.Environment, layout: OfficeLayout) -> tuple[list[Counter], list[BackOffice]]:

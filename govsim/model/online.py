@@ -16,8 +16,9 @@
   office hours) takes the case; submits online (proxy literacy, the
   village's connection and outages apply) or, failing that or in paper
   mode, carries it to the township with the next batch. The proxy fetches
-  certificates, witnesses the signature and delivers the result: the
-  villager makes no trip.
+  certificates (served at the issuing counter, loading it) and delivers
+  the result; an in-person step (identity, signature, photo) still needs
+  the villager at the counter unless ``governance.remote_identity``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from govsim.decisions.channel import update_propensity
 from govsim.model.calendar import DAY
 from govsim.model.channel_plans import ChannelPlan
 from govsim.model.journey import check_exchange, run_stages, visits
+from govsim.model.plans import Task
 from govsim.model.platform import slowdown
 from govsim.model.state import Ctx
 
@@ -45,7 +47,8 @@ def online_session(c: Ctx, i: int, p: int, v: int, cp: ChannelPlan) -> Proc:
     log, pf = c.log, c.plan.scenario.platform
     st = c.state
     if c.plan.apps > 1 and not st.registered[p, cp.app]:
-        if c.draws.uni("app_found", i, log.online_attempts[i]) < pf.app_not_found_prob:
+        # each try to find the app draws afresh (slot: the sessions so far, counted by fallbacks)
+        if c.draws.uni("app_found", i, log.fallbacks[i]) < c.plan.p_not_found[p]:
             log.failure_reason[i] = NOT_FOUND
             _learn(c, p, False)
             return False
@@ -124,24 +127,75 @@ def _attempt(c: Ctx, i: int, app: int, v: int, p_giveup: float, minutes: float) 
 
 
 def after_submit(c: Ctx, i: int, cp: ChannelPlan, by_proxy: bool) -> Proc:
-    """Documents, identity step, back office and pickup after an online or proxy submission."""
+    """Documents, identity step, back office and pickup after an online or proxy submission.
+
+    The in-person identity step (``cp.identity``) needs the villager at the
+    counter even when a proxy submitted the case.
+    """
     log = c.log
     fetch = list(cp.uploads)
     if cp.exchange:
         fetch.extend(check_exchange(c, i, cp.exchange))
     log.documents_required[i] = cp.personal_docs + len(fetch)
     if by_proxy:
-        log.certificates_fetched[i] += len(fetch)   # fetched by the proxy agent
+        yield from _proxy_fetch(c, i, fetch)
+        todo = [cp.identity] if cp.identity is not None else []
     else:
         todo = [*fetch, *([cp.identity] if cp.identity is not None else [])]
-        if todo:
-            ok = yield from visits(c, i, todo)
-            if not ok:
-                return False
+    if todo:
+        ok = yield from visits(c, i, todo)
+        if not ok:
+            return False
+    if not by_proxy and cp.personal_docs:
+        yield from _sent_back(c, i, cp)
     ok = yield from run_stages(c, i, cp.groups)
     if ok and cp.pickup is not None and not by_proxy:
         ok = yield from visits(c, i, [cp.pickup])
     return ok
+
+
+def _proxy_fetch(c: Ctx, i: int, fetch: list[Task]) -> Proc:
+    """The proxy fetches certificates: queued and served at the issuing counters in opening hours.
+
+    The service loads the counter (busy minutes, served) and is the proxy's
+    time too; the villager makes no trip.
+    """
+    env, proxies = c.env, c.state.proxies
+    for j, task in enumerate(fetch):
+        yield env.timeout(c.cal.next_open(env.now) - env.now)
+        counter = c.state.counters[task.counter]
+        with counter.windows.request() as req:
+            yield req
+            service = task.mean * c.draws.exp("proxy_counter", i, j)
+            yield env.timeout(service)
+        counter.busy_min += service
+        counter.served += 1
+        proxies.busy_min += service
+        c.log.certificates_fetched[i] += 1
+
+
+def _sent_back(c: Ctx, i: int, cp: ChannelPlan) -> Proc:
+    """An incomplete online submission is sent back: an online round trip, not a trip.
+
+    The chance is the villager's per-visit chance of a missing document; the
+    first back office spends ``governance.reject_min`` turning it away and
+    the villager resubmits one attempt's minutes ``retry_delay_hours`` later.
+    """
+    plan = c.plan
+    if c.draws.uni("missing_online", i, 0) >= plan.p_miss[plan.need_item[i]][plan.need_villager[i]]:
+        return
+    env, log, ch = c.env, c.log, plan.scenario.channels
+    back = c.state.backoffices[cp.groups[0][0].back] if cp.groups else None
+    if back is not None:
+        with back.staff.request() as req:
+            yield req
+            reject = plan.scenario.governance.reject_min
+            yield env.timeout(c.cal.add_working(env.now, reject) - env.now)
+        back.busy_min += reject
+        log.backoffice_min[i] += reject
+    yield env.timeout(ch.retry_delay_hours * 60.0)
+    log.online_min[i] += ch.attempt_min
+    log.sent_back[i] += 1
 
 
 def assisted(c: Ctx, i: int, v: int, cp: ChannelPlan) -> Proc:

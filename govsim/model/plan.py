@@ -21,16 +21,13 @@ from govsim.decisions.eligibility import auto_checked, awareness, grantable
 from govsim.model.calendar import DAY, YEAR_DAYS, WorkCalendar
 from govsim.model.channel_plans import ChannelPlan, app_of_items, channel_plans
 from govsim.model.demand import Needs, generate_needs
-from govsim.model.interventions import apply_structural, train, upgrade_coverage
+from govsim.model.interventions import apply_structural, guide, train, upgrade_coverage
 from govsim.model.offices import OfficeLayout, layout_offices
 from govsim.model.plans import ItemPlan, build_plans
 from govsim.model.population import Population, build_population
 from govsim.model.streams import Streams
 
-__all__ = ["COMPLAINT", "ItemRules", "RunPlan", "plan_run"]
-
-COMPLAINT = "complaint"   # the catalogue key of complaints and requests (诉求)
-
+__all__ = ["ItemRules", "RunPlan", "plan_run"]
 
 @dataclass(frozen=True)
 class ItemRules:
@@ -70,6 +67,7 @@ class RunPlan:
     p_conn: tuple[float, ...]      # per village: an online attempt fails on the connection
     p_giveup: np.ndarray           # per villager: gives up on the online form
     p_giveup_proxy: float          # a proxy agent gives up on the form
+    p_not_found: np.ndarray        # per villager: does not find the right app (several apps)
     p_aware: tuple[float, ...]     # per villager: a benefit need becomes an application
     # Per request, as Python lists (indexing them is several times faster than indexing
     # the needs' arrays, and gives Python ints): read on the hot path.
@@ -94,7 +92,8 @@ def plan_run(scenario: Scenario, seed: int, needs: Needs | None = None) -> RunPl
     streams = Streams(seed)
     drawn = build_population(sc.population, streams)
     needs = needs if needs is not None else generate_needs(sc.items, drawn, sc.run, streams)
-    pop, trained = train(drawn, sc.interventions, streams)
+    pop, trained = train(drawn, sc.interventions, streams)   # digital literacy
+    pop = guide(pop, sc.interventions)                          # administrative knowledge
     coverage, upgraded = upgrade_coverage(pop.villages.coverage, sc.interventions)
     ch = sc.channels
     connected = streams.get("online.connected").random(pop.size) < coverage[pop.village]
@@ -112,10 +111,11 @@ def plan_run(scenario: Scenario, seed: int, needs: Needs | None = None) -> RunPl
         apps=apps, proxies=ch.proxies_per_village if ch.assisted else 0, multichannel=multichannel,
         risk=_risk_applies(sc, rules, pop),
         p_know=np.minimum(sc.behaviour.knows_requirements_base
-                          + sc.behaviour.knows_requirements_literacy * pop.literacy, 1.0),
+                          + sc.behaviour.knows_requirements_literacy * pop.admin_knowledge, 1.0),
         p_miss=_p_missing(sc, pop), p_conn=_p_connection(sc, coverage),
         p_giveup=_p_giveup(sc, pop.literacy), p_giveup_proxy=float(_p_giveup(sc, ch.proxy_literacy)),
-        p_aware=tuple(awareness(sc.proactive, pop.literacy, pop.band_elderly[pop.band]).tolist()),
+        p_not_found=_p_not_found(sc, pop.literacy, apps),
+        p_aware=tuple(awareness(sc.proactive, pop.admin_knowledge, pop.band_elderly[pop.band]).tolist()),
         need_item=needs.item.tolist(), need_villager=needs.villager.tolist(),
         need_village=pop.village[needs.villager].tolist(),
     )
@@ -144,15 +144,15 @@ def _item_rules(sc: Scenario) -> ItemRules:
         benefit=tuple(it.proactive for it in sc.items),
         grant=tuple(grantable(pr, it, sc.documents, on_ex) for it in sc.items),
         checked=tuple(auto_checked(pr, it, sc.documents, on_ex) for it in sc.items),
-        in_person=tuple(it.key == COMPLAINT and multichannel and not pf.two_way for it in sc.items),
-        hotline=tuple(it.key == COMPLAINT and share > 0 for it in sc.items),
+        in_person=tuple(it.key == pf.complaint_item and multichannel and not pf.two_way for it in sc.items),
+        hotline=tuple(it.key == pf.complaint_item and share > 0 for it in sc.items),
         hotline_share=share,
     )
 
 
 def _risk_applies(sc: Scenario, r: ItemRules, pop: Population) -> bool:
     """Whether any take-up, proactive, check, loss or complaint rule can act in this run."""
-    p_aware = awareness(sc.proactive, pop.literacy, pop.band_elderly[pop.band])
+    p_aware = awareness(sc.proactive, pop.admin_knowledge, pop.band_elderly[pop.band])
     unaware = any(r.benefit) and float(np.min(p_aware, initial=1.0)) < 1.0
     return (any(r.grant) or any(r.checked) or any(r.in_person) or any(r.hotline)
             or sc.security.application_loss_prob > 0 or unaware)
@@ -161,7 +161,7 @@ def _risk_applies(sc: Scenario, r: ItemRules, pop: Population) -> bool:
 def _p_missing(sc: Scenario, pop: Population) -> tuple[np.ndarray, ...]:
     """Per item, per villager: a personal paper is missing at the intake."""
     f = sc.behaviour.missing_doc_literacy_factor
-    return tuple(np.clip(it.missing_doc_prob * (1.0 + f * (1.0 - 2.0 * pop.literacy)), 0, 1)
+    return tuple(np.clip(it.missing_doc_prob * (1.0 + f * (1.0 - 2.0 * pop.admin_knowledge)), 0, 1)
                  for it in sc.items)
 
 
@@ -177,3 +177,14 @@ def _p_giveup(sc: Scenario, literacy: np.ndarray | float) -> np.ndarray:
     ch = sc.channels
     return np.clip(sc.platform.complexity * (ch.giveup_base - ch.giveup_literacy * np.asarray(literacy)),
                    0.0, 1.0)
+
+
+def _p_not_found(sc: Scenario, literacy: np.ndarray, apps: int) -> np.ndarray:
+    """Not finding the right app among ``apps``: ``1 - (1 - p (1 - literacy)) ** (apps - 1)``.
+
+    ``p`` is ``platform.app_not_found_prob``: the chance, per other app, that a
+    villager with no digital literacy picks the wrong one (an assumption). It
+    grows with the number of apps and falls with digital literacy; 0 with one app.
+    """
+    per_app = sc.platform.app_not_found_prob * (1.0 - literacy)
+    return 1.0 - (1.0 - per_app) ** max(apps - 1, 0)

@@ -18,8 +18,6 @@ from govsim.model.population import Villages
 
 __all__ = ["ItemPlan", "Stage", "Task", "build_plans"]
 
-COUNTY_KMH = 45.0  # average speed on the township-county road, for fares: assumption
-
 
 @dataclass(frozen=True, slots=True)
 class Task:
@@ -44,6 +42,7 @@ class Stage:
     handoff: str         # none | villager | paper | electronic
     to_county: bool      # the hand-off goes to the county (courier batches on paper)
     index: int           # position in the workflow (slot of its random draws)
+    review_min: float = 0.0   # extra back-office minutes: reviewing an online or proxy submission
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +57,8 @@ class ItemPlan:
     pickup: Task | None
     remote: tuple[tuple[Stage, ...], ...]  # the stages without the villager's own visits (online,
     #                                        proxy, proactive, hotline): the governance's hand-offs instead
+    submitted: tuple[tuple[Stage, ...], ...]  # ``remote`` for an online or proxy submission: each step's
+    #                                           counter check is done in its back office (online_review_min)
 
 
 def build_plans(scenario: Scenario, offices: OfficeLayout, villages: Villages) -> list[list[ItemPlan]]:
@@ -73,7 +74,21 @@ def _task(scenario: Scenario, offices: OfficeLayout, villages: Villages, v: int,
     place = offices.place_of[v][d]
     travel, fare = _distance(scenario, villages, v, place)
     index = offices.counter_of[v][d] if counter is None else counter
+    mean *= _cross(scenario, offices, d, index)
     return Task(index, place, travel, place[0] != "village", fare, mean, kind)
+
+
+def _cross(scenario: Scenario, offices: OfficeLayout, d: int, counter: int) -> float:
+    """Mean slowdown of department ``d``'s counter work at a pooled window.
+
+    A general clerk is one of the department's own clerks with the chance
+    ``windows / pool``; the others take ``governance.cross_training_factor``
+    times as long. 1 at a department's own windows.
+    """
+    if scenario.governance.front_office != "one_window":
+        return 1.0
+    own = min(scenario.departments[d].windows / offices.counters[counter].capacity, 1.0)
+    return own + (1.0 - own) * scenario.governance.cross_training_factor
 
 
 def _distance(scenario: Scenario, villages: Villages, v: int, place: Place) -> tuple[float, float]:
@@ -83,7 +98,7 @@ def _distance(scenario: Scenario, villages: Villages, v: int, place: Place) -> t
     travel = float(villages.travel_min[v])
     if place[0] == "county":
         travel += float(villages.county_travel_min[v])
-        km += float(villages.county_travel_min[v]) / 60.0 * COUNTY_KMH
+        km += float(villages.county_travel_min[v]) / 60.0 * scenario.population.county_kmh
     return travel, 2.0 * km * scenario.behaviour.fare_per_km
 
 
@@ -104,18 +119,25 @@ def _plan(scenario: Scenario, it: ItemSpec, v: int, offices: OfficeLayout, villa
     if it.pickup and not gov.electronic_delivery:
         pickup = Task(intake.counter, intake.place, intake.travel, intake.trip, intake.fare,
                       gov.pickup_min, "pickup")
-    stages = tuple(s for s in _stages(scenario, it, v, offices, villages, pooled) if _has_work(s))
-    groups = _groups(stages, gov.handoff == "electronic")
-    remote = tuple(tuple(dataclasses.replace(s, visit=None, handoff=gov.handoff) if s.visit else s
-                         for s in g) for g in groups)
-    return ItemPlan(intake, certificates, exchange, len(routes.personal), groups, pickup, remote)
+    every = _stages(scenario, it, v, offices, villages, pooled)
+    groups = _groups(tuple(s for s in every if _has_work(s)), gov.handoff == "electronic")
+    remote = tuple(tuple(_remote(s, gov.handoff) for s in g) for g in groups)
+    reviewed = tuple(dataclasses.replace(_remote(s, gov.handoff), review_min=s.step.online_review_min)
+                     for s in every)
+    submitted = _groups(tuple(s for s in reviewed if _has_work(s)), gov.handoff == "electronic")
+    return ItemPlan(intake, certificates, exchange, len(routes.personal), groups, pickup, remote, submitted)
+
+
+def _remote(s: Stage, handoff: str) -> Stage:
+    """The stage when the villager does not carry the case: the governance's hand-off instead of a visit."""
+    return dataclasses.replace(s, visit=None, handoff=handoff) if s.visit else s
 
 
 def _has_work(s: Stage) -> bool:
     """Whether a stage takes any time (stages that do nothing are left out of the plan)."""
     st = s.step
     return (s.visit is not None or s.handoff != "none" or st.backoffice_min > 0 or st.review_days > 0
-            or st.notice_days > 0)
+            or st.notice_days > 0 or s.review_min > 0)
 
 
 def _groups(stages: tuple[Stage, ...], electronic: bool) -> tuple[tuple[Stage, ...], ...]:
@@ -142,6 +164,8 @@ def _pooled_intake(scenario: Scenario, it: ItemSpec, v: int, offices: OfficeLayo
         pool = next((k for k, c in enumerate(offices.counters) if c.place == township), None)
         if pool is not None:
             travel, fare = _distance(scenario, villages, v, township)
+            mean = sum(s.counter_min * _cross(scenario, offices, keys.index(s.dept), pool)
+                       for s in counter_steps)
             return Task(pool, township, travel, True, fare, mean, "intake")
     return _task(scenario, offices, villages, v, counter_steps[0].dept, mean, "intake",
                  offices.counter_of[v][d0])

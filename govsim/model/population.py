@@ -43,9 +43,15 @@ class Population:
     band_elderly: np.ndarray      # bool per band
     village: np.ndarray           # int32 per villager
     band: np.ndarray              # int8 per villager
-    literacy: np.ndarray          # float per villager, 0..1
+    literacy: np.ndarray          # float per villager, 0..1: digital literacy (using apps)
+    admin_knowledge: np.ndarray   # float per villager, 0..1: knowing the requirements and papers
     smartphone: np.ndarray        # bool per villager
     household_head: np.ndarray    # bool per villager
+
+    @property
+    def digital_literacy(self) -> np.ndarray:
+        """Digital literacy per villager (the ``literacy`` array)."""
+        return self.literacy
 
     @property
     def size(self) -> int:
@@ -81,9 +87,29 @@ def build_population(spec: PopulationSpec, streams: Streams) -> Population:
         village=village,
         band=band.astype(np.int8),
         literacy=literacy,
+        admin_knowledge=_knowledge(spec, band, means, literacy, streams),
         smartphone=smartphone,
         household_head=_heads(villages.residents, adults, spec.household_size),
     )
+
+
+def _knowledge(spec: PopulationSpec, band: np.ndarray, lit_mean: np.ndarray, literacy: np.ndarray,
+               streams: Streams) -> np.ndarray:
+    """Administrative knowledge: the band's mean, correlated with digital literacy within the band.
+
+    ``m_k + r (s_k / s_d) (literacy - m_d) + sqrt(1 - r^2) s_k z`` with ``s`` the
+    standard deviation of a Beta of the band's mean and the literacy
+    concentration, ``r`` = ``knowledge_correlation``, clipped to [0, 1] (which
+    lowers the correlation a little). Its own stream: literacy is unchanged.
+    """
+    k = spec.literacy_concentration
+    m_k = np.array([b.knowledge_mean for b in spec.bands])[band]
+    s_d = np.sqrt(lit_mean * (1.0 - lit_mean) / (k + 1.0))
+    s_k = np.sqrt(m_k * (1.0 - m_k) / (k + 1.0))
+    r = spec.knowledge_correlation
+    z = streams.get("population.knowledge").standard_normal(len(band))
+    x = m_k + r * s_k / np.maximum(s_d, 1e-9) * (literacy - lit_mean) + np.sqrt(1.0 - r * r) * s_k * z
+    return np.clip(x, 0.0, 1.0)
 
 
 def _heads(residents: np.ndarray, adults: np.ndarray, household_size: float) -> np.ndarray:

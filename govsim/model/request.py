@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import Any
 
-from govsim.decisions.channel import ASSISTED, OFFLINE, ONLINE, choose_channel, fallback_channel
+from govsim.decisions.channel import ASSISTED, OFFLINE, choose_channel, fallback_channel
 from govsim.model.casework import after_completion, hotline, never_applied, proactive_grant
 from govsim.model.channel_plans import ChannelPlan
 from govsim.model.journey import offline_path, offline_request, react
-from govsim.model.log import ABANDONED, COMPLETED
+from govsim.model.log import ABANDONED, COMPLETED, NO_CHANNEL
 from govsim.model.online import NO_ACCESS, after_submit, assisted, online_session
 from govsim.model.state import Ctx
 
@@ -63,10 +63,11 @@ def apply(c: Ctx, i: int) -> Proc:
     k, v, p = plan.need_item[i], plan.need_village[i], plan.need_villager[i]
     cp = plan.channels[k][v]
     ch = _choose(c, i, p, cp)   # decided when the need arises, acted on after the reaction delay
-    log.channel_first[i] = log.channel_final[i] = ONLINE if ch is None else ch
+    log.channel_first[i] = log.channel_final[i] = NO_CHANNEL if ch is None else ch
     yield from react(c, i)
     if ch is None:
         log.failure_reason[i] = NO_ACCESS
+        log.no_channel[i] = True
     ok = yield from _channel_path(c, i, ch, cp)
     log.finish(i, COMPLETED if ok else ABANDONED, c.env.now)
     c.state.home_at.pop(i, None)
@@ -82,7 +83,11 @@ def _choose(c: Ctx, i: int, p: int, cp: ChannelPlan) -> int | None:
     choice, b = sc.channels.choice, int(plan.pop.band[p])
     effort = sc.platform.complexity * (1.0 - float(plan.pop.literacy[p]))
     intercepts = (choice.online_intercept[b] + float(c.state.propensity[p]), choice.assisted_intercept[b])
-    return choose_channel(avail, cp.hours, cp.yuan, effort, intercepts, choice, c.draws.uni("channel", i, 0))
+    ew = c.state.expected_wait   # what villagers know of each office's queue
+    off, on = cp.queues
+    hours = (cp.hours[0] + sum(ew[k] for k in off) / 60.0, cp.hours[1] + sum(ew[k] for k in on) / 60.0,
+             cp.hours[2])
+    return choose_channel(avail, hours, cp.yuan, effort, intercepts, choice, c.draws.uni("channel", i, 0))
 
 
 def _channel_path(c: Ctx, i: int, ch: int | None, cp: ChannelPlan) -> Proc:

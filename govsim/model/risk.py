@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from govsim.model.plan import COMPLAINT, RunPlan
+from govsim.model.plan import RunPlan
 from govsim.model.security import breaches
 from govsim.model.streams import Streams
 
@@ -52,7 +52,7 @@ def risk_kpis(plan: RunPlan, streams: Streams, req: pd.DataFrame,
     benefit = req["item"].isin([it.key for it in sc.items if it.proactive]).to_numpy()
     denied = req["wrong_denial"].to_numpy(dtype=bool)
     appeal = req["appeal_days"].to_numpy(dtype=float)[denied]   # 0: missed and never applied
-    complaint = (req["item"] == COMPLAINT).to_numpy()
+    complaint = (req["item"] == sc.platform.complaint_item).to_numpy()
     days = req["turnaround_days"].to_numpy(dtype=float)
     within = done & (days <= sc.platform.complaint_target_days)
     k = {

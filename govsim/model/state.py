@@ -76,13 +76,14 @@ class RunState:
     home_at: dict[int, float]          # when a villager on a trip is back home, by request
     propensity: np.ndarray             # online propensity per villager (learnt)
     registered: np.ndarray             # [villager, app]: the villager has set the app up
+    expected_wait: list[float]         # per counter: the smoothed wait villagers know of (minutes)
 
 
 class Ctx:
     """What a request process reads: the plan, the state and the draws (plus shortcuts)."""
 
     __slots__ = ("always_open", "cal", "draws", "env", "log", "max_failed", "plan", "react_max", "spread",
-                 "state")
+                 "state", "wait_weight")
 
     def __init__(self, plan: RunPlan, state: RunState, draws: DrawSource) -> None:
         self.plan = plan
@@ -97,6 +98,8 @@ class Ctx:
         self.spread = b.arrival_spread
         self.max_failed = b.max_failed_trips
         self.react_max = b.reaction_days_max * DAY
+        choice = plan.scenario.channels.choice
+        self.wait_weight = choice.wait_smoothing if plan.multichannel else 0.0   # 0: no choice to inform
 
 
 def new_context(plan: RunPlan, draws: DrawSource | None = None) -> Ctx:
@@ -109,5 +112,6 @@ def new_context(plan: RunPlan, draws: DrawSource | None = None) -> Ctx:
     state = RunState(
         env=env, streams=streams, counters=counters, backoffices=backs, proxies=Proxies(agents),
         platform=Platform.of(plan.apps), log=RequestLog(len(plan.needs)), home_at={},
-        propensity=np.zeros(pop.size), registered=np.zeros((pop.size, max(plan.apps, 1)), dtype=bool))
+        propensity=np.zeros(pop.size), registered=np.zeros((pop.size, max(plan.apps, 1)), dtype=bool),
+        expected_wait=[plan.scenario.channels.choice.wait_prior_min] * len(counters))
     return Ctx(plan, state, draws if draws is not None else Draws(streams, len(plan.needs)))
