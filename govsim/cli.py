@@ -89,16 +89,13 @@ def _app(cfg: DictConfig) -> None:
 
 
 def _table(result: object) -> str:
-    from govsim.kpis import KPI_DESCRIPTIONS
+    from govsim.kpi_table import kpi_table
     from govsim.run import RunResult
 
     assert isinstance(result, RunResult)
-    lines = [f"KPIs: scenario {result.scenario.name!r}, seed {result.seed}, "
-             f"{result.scenario.run.horizon_days:g} days"]
-    width = max((len(str(name)) for name in result.kpis.index), default=0)
-    for name, value in result.kpis.items():
-        lines.append(f"  {name!s:<{width}} {value:>12.4g}   {KPI_DESCRIPTIONS.get(str(name), '')}")
-    return "\n".join(lines)
+    header = (f"KPIs: scenario {result.scenario.name!r}, seed {result.seed}, "
+              f"{result.scenario.run.horizon_days:g} days")
+    return header + "\n" + kpi_table(result.kpis)
 
 
 if __name__ == "__main__":  # pragma: no cover

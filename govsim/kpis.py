@@ -5,57 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from govsim.kpi_registry import kpi_descriptions
+
 __all__ = ["KPI_DESCRIPTIONS", "channel_kpis", "compute_kpis", "gini", "group_kpis"]
 
-KPI_DESCRIPTIONS: dict[str, str] = {
-    "requests": "number of requests that arose in the horizon",
-    "trips_mean": "mean trips to an office outside the village per request (all outcomes)",
-    "at_most_one_trip_share": "share of completed requests that needed at most one trip (最多跑一次)",
-    "zero_trip_share": "share of completed requests that needed no trip at all",
-    "turnaround_days_mean": "mean days from need to decision, completed requests",
-    "turnaround_days_p90": "90th percentile of turnaround days, completed requests",
-    "window_wait_min_mean": "mean minutes queuing at counters per request",
-    "completion_rate": "share of requests completed by the horizon",
-    "abandon_rate": "share of requests abandoned after too many wasted trips",
-    "open_rate": "share of requests still open at the horizon",
-    "documents_mean": "mean documents a villager must bring (own papers and certificates)",
-    "certificates_mean": "mean certificates fetched in person per request",
-    "elderly_trips_gap": "mean trips of villagers aged 60+ minus the rest",
-    "elderly_turnaround_gap": "mean turnaround days of 60+ minus the rest (completed)",
-    "elderly_completion_gap": "completion rate of the rest minus that of 60+",
-    "time_cost_gini": "Gini coefficient of villagers' total time spent (travel, waiting, counter)",
-    "villager_time_hours_mean": "mean hours a villager spends per request (travel, waiting, counter)",
-    "villager_cost_mean": "mean villager cost per request, yuan (time valued plus fares)",
-    "online_share": "share of completed requests submitted online (by the villager or a proxy)",
-    "online_share_60plus": "online_share among villagers aged 60+",
-    "online_share_under60": "online_share among villagers under 60",
-    "self_online_share": "share of completed requests whose final channel was online self-service",
-    "assisted_share": "share of completed requests handled by a village proxy agent",
-    "online_attempts_mean": "mean online attempts per request",
-    "fallback_rate": "share of requests that fell back from a failed online session",
-    "online_able_share": "share of adults able to use online service (smartphone, coverage, literacy)",
-    "online_able_share_60plus": "online_able_share among adults aged 60+",
-    "gov_cost": "government cost over the horizon, yuan (staff, platform, transactions, interventions)",
-    "gov_cost_per_request": "gov_cost divided by requests",
-    "villager_cost": "villagers' total cost over the horizon, yuan (time incl. online, plus fares)",
-    # risk and proactive governance (govsim.model.risk)
-    "records_exposed": "villagers' records exposed by data breaches over the horizon (sum over breaches)",
-    "records_exposed_expected": "expected records exposed: breach rate x records held, over the horizon",
-    "breaches_per_year": "data breaches per year over all data holders",
-    "resubmissions_mean": "mean resubmissions per request after a lost application",
-    "wrong_denials": "eligible cases wrongly denied (or missed) by automated checks",
-    "wrong_grants": "benefits wrongly granted to ineligible villagers by automated checks",
-    "appeal_days_mean": "mean extra days from a wrong denial to the decision, appealed cases (0 if none)",
-    "take_up_rate": "share of eligible benefit needs (items marked proactive) granted by the horizon",
-    "take_up_rate_60plus": "take_up_rate among villagers aged 60+",
-    "proactive_share": "share of benefit needs granted proactively (免申即享)",
-    "complaint_resolution_days": "mean days from a complaint or request (诉求) to its resolution (resolved)",
-    "complaint_within_target_share": "share of complaints resolved within platform.complaint_target_days",
-    "complaint_within_target_share_60plus": "complaint_within_target_share among villagers aged 60+",
-    "complaint_trips_mean": "mean trips per complaint or request",
-    "gov_cost_security": "security investment over the horizon, yuan (part of gov_cost)",
-    "gov_cost_wrong_grants": "money paid out on wrong grants, yuan (part of gov_cost)",
-}
+#: name -> one-line description of every KPI a run reports (from the KPI registry).
+KPI_DESCRIPTIONS: dict[str, str] = kpi_descriptions()
 
 
 def gini(values: np.ndarray) -> float:

@@ -113,4 +113,4 @@ def test_govsim_compare_reads_a_real_hydra_multirun(tmp_path: Path,
     assert compare_main([str(sweep), "--kpi", KPI]) == 0
     out = capsys.readouterr().out
     assert "diff vs mmc.windows=3" in out
-    assert "mmc.windows=4: " in out and "mmc.windows=3 (95% CI" in out
+    assert "mmc.windows=4 vs mmc.windows=3 — " in out and "(95% CI" in out

@@ -10,7 +10,14 @@ import pandas as pd
 import pytest
 from scipy import stats as st
 
-from govsim.experiment.compare import comparison_table, format_comparison, sentence
+from govsim.experiment.compare import (
+    comparison_table,
+    fmt,
+    fmt_interval,
+    format_comparison,
+    relative_note,
+    sentence,
+)
 from govsim.experiment.stats import (
     InconclusiveWarning,
     describe,
@@ -95,10 +102,63 @@ def test_replications_for_precision() -> None:
 
 def test_sentence_wording() -> None:
     assert sentence("shared_data", "siloed", "trips_mean", -1.9, -2.0, -1.8) == (
-        "shared_data: 1.9 fewer trips per request than siloed (95% CI 1.8 to 2.0)")
+        "shared_data vs siloed — Trips per need: 1.9 trips fewer (95% CI 1.8 to 2.0)")
     assert sentence("a", "b", "completion_rate", 0.05, 0.02, 0.08) == (
-        "a: completion rate 5.0 percentage points higher than b (95% CI 2.0 to 8.0)")
+        "a vs b — Completed by the horizon: 5.0 percentage points higher (95% CI 2.0 to 8.0)")
     assert sentence("a", "b", "zero_trip_share", -0.1, -0.2, -0.05) == (
-        "a: zero_trip_share 10.0 percentage points lower than b (95% CI 5.0 to 20.0)")
-    assert sentence("a", "b", "turnaround_days_mean", 0.1, -0.2, 0.4).startswith(
-        "a: no clear difference in mean turnaround from b")
+        "a vs b — Done with no trip: 10.0 percentage points lower (95% CI 5.0 to 20.0)")
+    assert sentence("a", "b", "turnaround_days_mean", 0.1, -0.2, 0.4) == (
+        "a vs b — Days from need to decision: no clear difference (0.10 days, "
+        "95% CI -0.20 to 0.40)")
+    assert sentence("a", "b", "window_wait_min_mean", 66.7, 60.1, 73.3).endswith(
+        "66.7 minutes longer (95% CI 60.1 to 73.3)")
+
+
+def test_sentences_put_shares_and_gaps_in_percentage_points() -> None:
+    # a share and a gap of shares read the same way, in percentage points (never "0.48 higher")
+    share = sentence("p", "r", "take_up_rate", 0.397, 0.393, 0.401)
+    gap = sentence("p", "r", "elderly_completion_gap", 0.485, 0.47, 0.50)
+    assert "39.7 percentage points higher (95% CI 39.3 to 40.1)" in share
+    assert "48.5 percentage points higher (95% CI 47.0 to 50.0)" in gap
+
+
+def test_sentences_in_chinese_use_registry_names_and_units() -> None:
+    zh = sentence("p", "r", "trips_mean", -0.17, -0.18, -0.16, lang="zh")
+    assert zh == "p 对比 r — 每项需求出行趟数:少0.17趟(95%置信区间 0.16 至 0.18)"
+    pp = sentence("p", "r", "take_up_rate", 0.397, 0.393, 0.401, lang="zh")
+    assert "高39.7个百分点" in pp
+
+
+def test_intervals_have_digits_enough_to_differ_from_the_estimate() -> None:
+    assert fmt_interval(0.19, 0.184, 0.196) == ("0.19", "0.18", "0.20")
+    p, lo, hi = fmt_interval(0.2, 0.196, 0.204)
+    assert len({p, lo, hi}) == 3 and (p, lo, hi) == ("0.200", "0.196", "0.204")
+    text = sentence("a", "b", "trips_mean", -0.2, -0.204, -0.196)
+    assert "0.200 trips fewer (95% CI 0.196 to 0.204)" in text
+    assert fmt(-0.0001, 1) == "0.0"  # never "-0.0"
+
+
+def test_zero_by_construction_is_not_inconclusive() -> None:
+    data = tidy({"base": [1.0, 2.0, 3.0], "same": [1.0, 2.0, 3.0], "noisy": [1.1, 1.9, 3.0]})
+    table = comparison_table(data, "base")
+    same = table.set_index("scenario").loc["same"]
+    noisy = table.set_index("scenario").loc["noisy"]
+    assert bool(same["same_by_construction"]) and not bool(same["inconclusive"])
+    assert same["sentence"].endswith("no change (same by construction)")
+    assert not bool(noisy["same_by_construction"]) and bool(noisy["inconclusive"])
+    text = format_comparison(table)
+    assert "1 comparison(s) inconclusive" in text and "0 (by construction)" in text
+
+
+def test_relative_change_only_for_levels_far_from_zero() -> None:
+    # a level with a baseline well away from zero
+    assert relative_note("turnaround_days_mean", 1.0, 10.0, 9.0, 11.0) == (
+        "10.0% higher than the baseline mean")
+    # never for gaps or shares, whatever the numbers
+    assert relative_note("elderly_completion_gap", 0.48, 0.00089, 0.0005, 0.0013) == ""
+    assert relative_note("take_up_rate", 0.397, 0.58, 0.57, 0.59) == ""
+    # not when the baseline's interval includes zero, nor for a change of 1000% or more
+    assert relative_note("records_exposed", 5.0, 1.0, -1.0, 3.0) == ""
+    assert relative_note("records_exposed", 50.0, 1.0, 0.5, 1.5) == ""
+    assert relative_note("unknown_kpi", 1.0, 10.0, 9.0, 11.0) == ""
+    assert relative_note("trips_mean", -0.17, 0.6, 0.59, 0.61, lang="zh") == "比基准均值低28.3%"

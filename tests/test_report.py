@@ -53,12 +53,17 @@ def test_report_has_question_findings_table_and_figures(stored: Path, tmp_path: 
     assert exp.question and exp.question in page
     found = _findings(page)
     assert 3 <= len(found) <= 5
-    assert any("fewer trips per request than siloed" in f or "more trips" in f
-               or "trips per request from siloed" in f for f in found)
+    assert any(f.startswith("shared_data vs siloed — Trips per need: ") for f in found)
+    # the page opens with plain sentences of what changed, KPIs under their human names
+    lead = page.split("<div class=\"lead\">", 1)[1].split("</div>", 1)[0]
+    assert 3 <= lead.count("<p>") <= 5 and "Under shared_data, " in lead
+    assert "<td>Trips per need</td>" in page and "<code>trips_mean</code>" in page
+    assert str(out) not in page and "/tmp/" not in page  # no machine path
     assert "<h2>Comparison with the baseline</h2>" in page and "<table>" in page
     figs = sorted((out / "figures").glob("*.png"))
-    assert {p.stem for p in figs} >= {"means", "distributions", "timeseries"}
-    assert page.count(IMG) >= len(figs)
+    assert {p.name for p in figs} == {f"{k}{s}" for k in ("means", "distributions", "timeseries")
+                                      for s in (".png", ".zh.png")}
+    assert page.count(IMG) == 3
     # self-contained: no external resources
     assert not re.search(r"(src|href)=['\"]https?:", page)
     # service items in Chinese and English, KPI definitions, provenance
@@ -76,10 +81,10 @@ def test_findings_are_computed_from_the_stored_numbers(stored: Path, tmp_path: P
     summary.loc[hit, "value"] += 0.5  # shared_data now makes more trips than siloed
     summary.to_parquet(out / "summary.parquet", index=False)
     after = _findings(build_report(out, figures=["means"]).read_text(encoding="utf-8"))
-    trips_before = next(f for f in before if "trips per request" in f)
-    trips_after = next(f for f in after if "trips per request" in f)
+    trips_before = next(f for f in before if "Trips per need" in f)
+    trips_after = next(f for f in after if "Trips per need" in f)
     assert trips_before != trips_after
-    assert "more trips per request than siloed" in trips_after
+    assert "trips more (95% CI" in trips_after
 
 
 def test_findings_follow_hints() -> None:
@@ -89,10 +94,12 @@ def test_findings_follow_hints() -> None:
         "diff_ci_low": [None, 0.05, None, -3.0], "diff_ci_high": [None, 0.15, None, -1.0],
         "rel_change": [None, 0.2, None, -0.5], "p_holm": [None, 0.01, None, 0.02]})
     default = select_findings(comp, "x")
-    assert [f.kpi for f in default] == ["a_rate", "b"]
-    assert default[0].text.startswith("y: a_rate 10.0 percentage points higher than x")
-    pinned = select_findings(comp, "x", {"kpis": ["y:b"], "max": 1})
-    assert [f.kpi for f in pinned] == ["b"] and "b 2.0 lower than x" in pinned[0].text
+    assert sorted(f.kpi for f in default) == ["a_rate", "b"]
+    # KPIs the registry does not know (an older store) keep their identifier and scale 1
+    assert "y vs x — a_rate: 0.10 higher (95% CI 0.05 to 0.15)" in default[1].text + \
+        default[0].text
+    pinned = select_findings(comp, "x", {"kpis": ["y:b"], "max": 1}, headline="y:b")
+    assert [f.kpi for f in pinned] == ["b"] and "b: 2.0 lower" in pinned[0].text
 
 
 def test_index_links_every_report(stored: Path, tmp_path: Path) -> None:
@@ -104,7 +111,10 @@ def test_index_links_every_report(stored: Path, tmp_path: Path) -> None:
     page = path.read_text(encoding="utf-8")
     assert "href='one/report.html'" in page and "href='two/report.html'" in page
     assert page.count("src='data:image/png;base64,") == 2
-    assert "Headline:</b> shared_data:" in page
+    assert "Headline:</b> Under shared_data, " in page
+    assert str(results) not in page
+    zh = (results / "index.zh.html").read_text(encoding="utf-8")
+    assert "href='one/report.zh.html'" in zh and "主要结论" in zh
 
 
 def test_module_command_rebuilds_reports_and_index(stored: Path, tmp_path: Path,
@@ -125,8 +135,9 @@ def test_declared_figures_scatter_and_ranking(stored: Path, tmp_path: Path) -> N
             {"kind": "ranking", "table": "morris.csv", "value": "mu_star", "label": "parameter",
              "title": "Morris mu* by parameter"}]
     page = build_report(out, figures=figs).read_text(encoding="utf-8")
-    assert sorted(p.stem for p in (out / "figures").glob("*.png")) == [
-        "means", "ranking", "scatter"]  # the absent KPI's scatter is skipped
+    assert sorted(p.name for p in (out / "figures").glob("*.png")) == [
+        "means.png", "means.zh.png", "ranking.png", "ranking.zh.png", "scatter.png",
+        "scatter.zh.png"]  # the absent KPI's scatter is skipped
     assert page.count(IMG) == 3 and "Morris mu* by parameter" in page
     assert ranking_figure(pd.DataFrame(), "v", "l", "t", tmp_path / "x.png") is None
 
@@ -188,7 +199,8 @@ def test_report_renders_in_headless_chromium(stored: Path, tmp_path: Path) -> No
 
 
 def test_timeseries_separates_platform_rows(tmp_path: Path) -> None:
-    from govsim.report.figures import _ts_panels, timeseries_figure
+    from govsim.report.timeseries import timeseries_figure
+    from govsim.report.timeseries import ts_panels as _ts_panels
 
     rows = []
     for rep in range(2):
@@ -204,3 +216,34 @@ def test_timeseries_separates_platform_rows(tmp_path: Path) -> None:
     assert not panels[1][2]["office"].str.startswith("platform:").any()
     assert timeseries_figure(ts, tmp_path / "ts.png") == tmp_path / "ts.png"
     assert timeseries_figure(pd.DataFrame(), tmp_path / "none.png") is None
+
+
+def test_chinese_report_beside_the_english_one(stored: Path, tmp_path: Path) -> None:
+    out = _copy(stored, tmp_path / "e")
+    en = build_report(out).read_text(encoding="utf-8")
+    zh = (out / "report.zh.html").read_text(encoding="utf-8")
+    assert "href=\"report.zh.html\"" in en and "href=\"report.html\"" in zh
+    assert '<html lang="zh-CN">' in zh
+    # KPI names, descriptions, findings and items in Chinese; identifiers kept for researchers
+    assert "<td>每项需求出行趟数</td>" in zh and "<code>trips_mean</code>" in zh
+    assert "每项需求前往村外办事机构的平均趟数" in zh  # trips_mean's description
+    assert "变化了什么、对谁" in zh and "shared_data方案下,每项需求出行趟数为" in zh
+    assert "shared_data 对比 siloed — 每项需求出行趟数:" in zh
+    assert "<td>养老金资格认证</td>" in zh
+    assert zh.count(IMG) == 3
+    meta = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert len(meta["findings_zh"]) == len(meta["findings"]) >= 3
+    assert all("对比" in f for f in meta["findings_zh"])
+
+
+def test_without_a_cjk_font_the_chinese_report_shows_the_english_figures(
+        stored: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from govsim.report import figures, style
+
+    monkeypatch.setattr(style, "cjk_font", lambda: None)
+    monkeypatch.setattr(figures, "cjk_font", lambda: None)
+    out = _copy(stored, tmp_path / "e")
+    build_report(out, figures=["means"])
+    assert [p.name for p in (out / "figures").glob("*.png")] == ["means.png"]
+    zh = (out / "report.zh.html").read_text(encoding="utf-8")
+    assert zh.count(IMG) == 1 and "<td>每项需求出行趟数</td>" in zh

@@ -8,6 +8,10 @@ Each experiment runs through the same path as ``govsim experiment=<name>``
 comparison tables, manifest, figures, report) are copied to
 ``<results>/<name>/`` and ``<results>/index.html`` links every report.
 Per-request Parquet files stay in the store (not in ``results/``).
+
+Shipped results must say which code made them: the command refuses a working tree
+with uncommitted changes (``--allow-dirty`` for a trial run), and afterwards checks
+that no artefact names a machine path or a dirty tree (exit code 1 if one does).
 """
 
 from __future__ import annotations
@@ -21,12 +25,14 @@ from importlib import resources
 from pathlib import Path
 
 from govsim.experiment.cli import run_experiment_cli
+from govsim.provenance import git_state
 from govsim.report import build_index
+from govsim.report.artefacts import artefact_problems
 
 __all__ = ["SMALL_OUTPUTS", "main", "shipped_experiments"]
 
-SMALL_OUTPUTS = ("summary.csv", "comparison.csv", "manifest.json", "report.html", "report.json",
-                 "sensitivity.csv")
+SMALL_OUTPUTS = ("summary.csv", "comparison.csv", "manifest.json", "report.html",
+                 "report.zh.html", "report.json", "sensitivity.csv")
 
 
 def shipped_experiments() -> list[str]:
@@ -56,11 +62,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--executor", default="processes", choices=("serial", "processes", "dask"))
     parser.add_argument("--store", default="runs", help="where the stored runs go (default: runs)")
     parser.add_argument("--results", default="results", help="reference results folder")
+    parser.add_argument("--allow-dirty", action="store_true",
+                        help="run from a tree with uncommitted changes (a trial, not for results/)")
     args = parser.parse_args(argv)
     names = args.names or shipped_experiments()
     unknown = sorted(set(names) - set(shipped_experiments()))
     if unknown:
         print(f"govsim: error: experiments = {unknown}: must be among {shipped_experiments()}",
+              file=sys.stderr)
+        return 2
+    if git_state().get("dirty") and not args.allow_dirty:
+        print("govsim: error: the working tree has uncommitted changes: results/ must come "
+              "from a clean commit (commit first, or pass --allow-dirty for a trial run)",
               file=sys.stderr)
         return 2
     for name in names:
@@ -72,8 +85,11 @@ def main(argv: list[str] | None = None) -> int:
             return code
         _copy_small(out, Path(args.results) / name)
         print(f"{name}: {time.perf_counter() - t0:.0f} s", flush=True)
-    print(f"index: {build_index(args.results)}")
-    return 0
+    print(f"index: {build_index(args.results).name} in {args.results}")
+    problems = artefact_problems(args.results)
+    for line in problems:
+        print(f"govsim: artefact problem: {line}", file=sys.stderr)
+    return 1 if problems and not args.allow_dirty else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

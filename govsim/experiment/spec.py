@@ -18,6 +18,7 @@ the package ``govsim.experiment_specs``)::
               {kind: scatter, x: records_exposed, y: trips_mean},
               {kind: ranking, table: morris.csv, value: mu_star, label: parameter}]
     findings: [trips_mean, "shared_data:completion_rate"]  # optional report hints
+    headline: "shared_data:trips_mean"     # optional; else the largest standardised effect
 
 A spec with ``kind: morris`` lists no scenarios; it declares a ``morris:`` block of
 uncertain inputs (override keys with ranges) and output KPIs, and
@@ -56,6 +57,7 @@ _TOP_KEYS = {
     "name", "question", "base", "scenarios", "baseline", "replications", "base_seed", "kpis",
     "sizes", "crn", "target_kpi", "target_rel_halfwidth", "max_replications", "batch",
     "figures", "description", "levers", "uncertainties", "findings", "kind", "morris",
+    "headline",
 }
 KINDS = ("scenarios", "morris")
 _MORRIS_KEYS = {"trajectories", "num_levels", "seed", "outputs", "inputs"}
@@ -105,6 +107,7 @@ class ExperimentSpec:
     findings: Any = None  # hints for the report: KPI names / "scenario:kpi", or {kpis, max}
     kind: str = "scenarios"  # or "morris": scenarios come from the morris design
     morris: dict[str, Any] | None = None
+    headline: str | None = None  # "scenario:kpi", the report's and index's headline finding
 
     def __post_init__(self) -> None:
         validate(self)
@@ -167,6 +170,7 @@ def validate(spec: ExperimentSpec) -> None:
     if spec.batch is not None:
         _check_int("batch", spec.batch, 1)
     _check_figures(spec.figures)
+    _check_headline(spec.headline, names, spec.baseline, spec.kpis)
     if not isinstance(spec.base_seed, int) or spec.base_seed < 0:
         raise ScenarioError("base_seed", spec.base_seed, "must be an integer >= 0")
     t = spec.target_rel_halfwidth
@@ -213,6 +217,19 @@ def _check_morris(morris: Any) -> None:
         names.append(str(item["name"]))
     if len(set(names)) != len(names):
         raise ScenarioError("morris.inputs", names, "input names must be unique")
+
+
+def _check_headline(headline: str | None, names: list[str], baseline: str,
+                    kpis: tuple[str, ...]) -> None:
+    if headline is None:
+        return
+    scen, sep, kpi = str(headline).rpartition(":")
+    if not sep or scen not in names or scen == baseline:
+        raise ScenarioError("headline", headline,
+                            f"must be 'scenario:kpi' with a scenario other than the baseline "
+                            f"among {names}")
+    if kpis and kpi not in kpis:
+        raise ScenarioError("headline", headline, f"the KPI must be one of kpis {list(kpis)}")
 
 
 def _check_figures(figures: tuple[Any, ...]) -> None:
@@ -298,6 +315,7 @@ def spec_from_dict(data: dict[str, Any], name: str = "experiment") -> Experiment
         findings=data.get("findings"),
         kind=kind,
         morris=dict(morris) if isinstance(morris, dict) else morris,
+        headline=None if data.get("headline") is None else str(data["headline"]),
     )
 
 

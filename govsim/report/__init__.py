@@ -1,7 +1,9 @@
 """Figures and self-contained HTML reports built from stored experiment results.
 
-- :func:`build_report` (``<out>/report.html`` and ``<out>/figures/*.png``),
-- :func:`build_index` (``<results>/index.html`` linking every report),
+- :func:`build_report` (``<out>/report.html``, ``<out>/report.zh.html`` in Chinese, and
+  ``<out>/figures/*.png``; KPI names, units and populations from the KPI registry),
+- :func:`build_index` (``<results>/index.html`` and ``index.zh.html`` linking every report),
+- :func:`govsim.report.artefacts.artefact_problems` (machine paths or dirty manifests),
 - figure functions in :mod:`govsim.report.figures` (e.g. :func:`ranking_figure`).
 
 Command line: ``python -m govsim.report DIR [DIR ...] [--index RESULTS_DIR]``.

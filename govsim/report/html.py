@@ -1,28 +1,38 @@
-"""The self-contained HTML report of one stored experiment: ``<out>/report.html``.
+"""The self-contained HTML report of one stored experiment, in English and Chinese.
 
-Figures are embedded as base64 PNG data URIs and the CSS is inline, so the file can be
-mailed or opened offline. Every number and sentence comes from the stored results.
+``<out>/report.html`` and ``<out>/report.zh.html`` (each links the other). Figures are
+embedded as base64 PNG data URIs and the CSS is inline, so a file can be mailed or
+opened offline. Every number and sentence comes from the stored results; the page
+names no path on the machine that built it.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import json
-import math
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from govsim.experiment.compare import fmt
+from govsim.kpi_registry import Lang
 from govsim.report.data import StoredExperiment, load_experiment
-from govsim.report.figures import Figure, build_figures, kpi_axis
+from govsim.report.figures import Figure, build_figures
 from govsim.report.findings import Finding, select_findings, sensitivity_findings
+from govsim.report.style import figure_lang
+from govsim.report.tables import (
+    comparison_html,
+    e,
+    items_html,
+    kpi_html,
+    provenance_html,
+    scenarios_html,
+)
 
-__all__ = ["CSS", "build_report", "data_uri", "render_report"]
+__all__ = ["CSS", "REPORT_FILES", "build_report", "data_uri", "findings_of", "render_report"]
+
+REPORT_FILES: dict[Lang, str] = {"en": "report.html", "zh": "report.zh.html"}
 
 CSS = """
 body{font-family:-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC","PingFang SC",
@@ -31,6 +41,7 @@ line-height:1.45}
 h1{font-size:1.7em;margin-bottom:.2em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;
 margin-top:2em}
 .question{font-size:1.25em;background:#f3f7fb;border-left:5px solid #3a78b5;padding:.6em 1em}
+.lead{font-size:1.08em}.lead p{margin:.5em 0}.lang{float:right;font-size:.9em}
 .meta{color:#666;font-size:.9em}
 ul.findings li{margin:.45em 0}.inconclusive{color:#8a6d00}
 table{border-collapse:collapse;font-size:.88em;margin:.6em 0}
@@ -40,8 +51,41 @@ tr.base td{background:#fafafa;color:#555}
 figure{margin:1.2em 0}figure img{max-width:100%;border:1px solid #ddd}
 figcaption{color:#444;font-size:.9em;margin-top:.3em}
 pre{background:#f7f7f7;padding:.6em;overflow-x:auto;font-size:.8em}
-td[lang=zh]{white-space:nowrap}details{margin:.5em 0}summary{cursor:pointer;color:#3a78b5}
+details{margin:.5em 0}summary{cursor:pointer;color:#3a78b5}
 """
+
+_WORDS: dict[str, tuple[str, str]] = {
+    "title": ("govsim experiment: {name}", "govsim 实验:{name}"),
+    "other": ("中文版", "English"),
+    "meta": ("{k} scenarios, {r} replications each (size {size}), baseline <b>{b}</b>.",
+             "共{k}个方案,每个方案{r}次重复(规模 {size}),基准方案 <b>{b}</b>。"),
+    "changed": ("What changed, for whom", "变化了什么、对谁"),
+    "findings": ("Findings (statistics)", "结论(统计)"),
+    "comparison": ("Comparison with the baseline", "与基准方案的比较"),
+    "comparison_note": (
+        "Means over replications with 95% t confidence intervals; differences are paired on "
+        "replication (common random numbers); p-values are Holm-adjusted across all "
+        "comparisons. Shares are shown in percent, their differences in percentage points.",
+        "均值为各次重复的平均,附95% t置信区间;差值按重复配对(共同随机数);p值经Holm多重比较校正。"
+        "比例以百分比表示,其差值以百分点表示。"),
+    "figures": ("Figures", "图"), "figure": ("Figure", "图"),
+    "kpis": ("KPI definitions", "指标定义"), "items": ("Service items (事项)", "服务事项"),
+    "scenarios": ("Scenarios and configuration", "方案与配置"),
+    "provenance": ("Provenance", "来源与版本"),
+    "no_findings": ("(no scenario differs from the baseline in the stored results)",
+                    "(已存结果中没有方案与基准不同)"),
+    "inconclusive": ("{i} of {t} comparisons are inconclusive (the 95% interval of the "
+                     "difference includes 0); more replications may help. {z} are the same "
+                     "by construction and not counted.",
+                     "{t}项比较中有{i}项不明确(差值的95%置信区间包含0),增加重复次数可能有帮助。"
+                     "另有{z}项按设计相同,不计入。"),
+    "no_question": ("(the experiment states no question)", "(该实验未说明问题)"),
+    "no_figure": ("(no figure could be drawn from the stored results)", "(无法根据已存结果作图)"),
+}
+
+
+def _w(key: str, lang: Lang) -> str:
+    return _WORDS[key][1 if lang == "zh" else 0]
 
 
 def data_uri(png: str | Path | bytes) -> str:
@@ -50,229 +94,116 @@ def data_uri(png: str | Path | bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(raw).decode("ascii")
 
 
-def _e(x: Any) -> str:
-    return html.escape(str(x), quote=True)
-
-
-def _num(x: Any) -> float:
-    try:
-        return float(x)
-    except (TypeError, ValueError):
-        return math.nan
-
-
-def _p(x: Any) -> str:
-    p = _num(x)
-    if math.isnan(p):
-        return ""
-    return "&lt;0.001" if p < 0.001 else f"{p:.3f}"
-
-
-def _comparison_html(comparison: pd.DataFrame, baseline: str) -> str:
-    if comparison.empty:
-        return "<p>(no comparison)</p>"
-    head = ("<tr><th>KPI</th><th>unit</th><th>scenario</th><th>n</th><th>mean</th>"
-            "<th>95% CI</th><th>difference vs " + _e(baseline) + "</th><th>95% CI of the "
-            "difference</th><th>Holm p</th></tr>")
-    rows = []
-    for r in comparison.to_dict("records"):
-        kpi = str(r["kpi"])
-        _, unit, scale = kpi_axis(kpi)
-        is_base = str(r["scenario"]) == baseline
-        mean, lo, hi = (_num(r.get(c)) * scale for c in ("mean", "ci_low", "ci_high"))
-        d, dlo, dhi = (_num(r.get(c)) * scale for c in ("diff_mean", "diff_ci_low",
-                                                        "diff_ci_high"))
-        diff = "" if is_base else _e(fmt(d))
-        dci = "" if is_base else f"{_e(fmt(dlo))} to {_e(fmt(dhi))}"
-        unit = "% (difference: percentage points)" if scale == 100.0 and "%" in unit else unit
-        rows.append(
-            f"<tr class='{'base' if is_base else ''}'><td>{_e(kpi)}</td><td>{_e(unit)}</td>"
-            f"<td>{_e(r['scenario'])}{' (baseline)' if is_base else ''}</td>"
-            f"<td class='num'>{_e(r.get('n', ''))}</td><td class='num'>{_e(fmt(mean))}</td>"
-            f"<td class='num'>{_e(fmt(lo))} to {_e(fmt(hi))}</td><td class='num'>{diff}</td>"
-            f"<td class='num'>{dci}</td><td class='num'>{'' if is_base else _p(r.get('p_holm'))}"
-            "</td></tr>")
-    return f"<table>{head}{''.join(rows)}</table>"
-
-
-def _kpi_html(kpis: Sequence[str]) -> str:
-    import govsim
-
-    desc: dict[str, str] = getattr(govsim, "KPI_DESCRIPTIONS", {}) or {}
-    compared = [k for k in kpis]
-    others = [k for k in desc if k not in set(compared)]
-
-    def table(names: Sequence[str]) -> str:
-        body = "".join(f"<tr><td>{_e(k)}</td><td>{_e(desc.get(k, '(no description)'))}</td>"
-                       f"<td>{_e(kpi_axis(k)[1])}</td></tr>" for k in names)
-        return f"<table><tr><th>KPI</th><th>definition</th><th>unit in figures</th></tr>{body}" \
-               "</table>"
-
-    out = table(compared)
-    if others:
-        out += (f"<details><summary>Other KPIs every run reports ({len(others)})</summary>"
-                f"{table(others)}</details>")
-    return out
-
-
-def _items_html(config: dict[str, Any]) -> str:
-    items = config.get("items")
-    if items is None:
-        items = (config.get("services") or {}).get("items")
-    if isinstance(items, dict):
-        items = [{"key": k, **v} for k, v in items.items()]
-    if not items:
-        return "<p>(the stored configuration lists no service items)</p>"
-    rows = "".join(
-        f"<tr><td>{_e(it.get('key', ''))}</td><td lang='zh'>{_e(it.get('name_zh', ''))}</td>"
-        f"<td>{_e(it.get('name_en', ''))}</td><td>{_e(it.get('online', ''))}</td>"
-        f"<td>{_e(it.get('proactive', ''))}</td><td>{_e(it.get('in_person_step', ''))}</td>"
-        f"<td class='num'>{_e(len(it.get('steps') or []))}</td>"
-        f"<td>{_e(', '.join(it.get('documents') or []))}</td></tr>" for it in items)
-    return ("<table><tr><th>item</th><th>中文名称</th><th>English name</th><th>online</th>"
-            "<th>proactive</th><th>in-person step</th><th>steps</th><th>documents</th></tr>"
-            f"{rows}</table>")
-
-
-def _scenarios_html(exp: StoredExperiment) -> str:
-    spec = exp.spec
-    rows = "".join(
-        f"<tr><td>{_e(s.get('name'))}{' (baseline)' if s.get('name') == exp.baseline else ''}"
-        f"</td><td><code>{_e(' '.join(s.get('overrides') or []) or '(defaults)')}</code></td>"
-        "</tr>" for s in spec.get("scenarios") or [])
-    m = exp.manifest
-    base = " ".join([*(spec.get("base") or []), *(m.get("base_overrides") or [])])
-    cfg = json.dumps(exp.config(), indent=1, ensure_ascii=False, sort_keys=True)
-    return (f"<table><tr><th>scenario</th><th>overrides on the base configuration</th></tr>"
-            f"{rows}</table><p>Applied to every scenario: <code>{_e(base or '(none)')}</code>"
-            f"</p><details><summary>Resolved configuration of the baseline scenario "
-            f"({_e(exp.baseline)})</summary><pre>{_e(cfg)}</pre></details>")
-
-
-def _provenance_html(exp: StoredExperiment) -> str:
-    m = exp.manifest
-    prov = m.get("provenance") or {}
-    git = m.get("git") or prov.get("git") or {}
-    runs = exp.runs()
-    walls = [_num(r.get("wall_seconds")) for r in runs]
-    walls = [w for w in walls if not math.isnan(w)]
-    pkgs = ", ".join(f"{k} {v}" for k, v in sorted((prov.get("packages") or {}).items()))
-    ex = m.get("executor") or {}
-    facts = [
-        ("govsim version", m.get("govsim_version", "")),
-        ("git commit", f"{git.get('commit', 'unknown')}"
-                       f"{' (uncommitted changes)' if git.get('dirty') else ''}"),
-        ("Python / platform", f"{prov.get('python', '')} / {prov.get('platform', '')}"),
-        ("packages", pkgs),
-        ("size / replications", f"{m.get('size', '')} / {m.get('replications', '')}"),
-        ("common random numbers", m.get("common_random_numbers", "")),
-        ("base seed", (exp.spec or {}).get("base_seed", "")),
-        ("executor", f"{ex.get('name', '')}"
-                     f"{' x ' + str(ex['workers']) if ex.get('workers') else ''}"),
-        ("started", m.get("started_at", "")),
-        ("runs", f"{len(runs)} ({m.get('runs_run', 0)} run now, "
-                 f"{m.get('runs_skipped', 0)} reused from the store)"),
-        ("wall time", f"{fmt(_num(m.get('elapsed_seconds')))} s elapsed; runs "
-                      f"{fmt(sum(walls))} s in total, {fmt(min(walls)) if walls else 'n/a'} to "
-                      f"{fmt(max(walls)) if walls else 'n/a'} s each"),
-    ]
-    body = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in facts)
-    run_rows = "".join(
-        f"<tr><td>{_e(r.get('scenario'))}</td><td class='num'>{_e(r.get('replication'))}</td>"
-        f"<td class='num'>{_e(r.get('seed'))}</td><td><code>{_e(r.get('key'))}</code></td>"
-        f"<td>{_e(r.get('status'))}</td><td class='num'>{_e(fmt(_num(r.get('wall_seconds'))))}"
-        "</td></tr>" for r in runs)
-    return (f"<table>{body}</table><details><summary>Every run: seed, store key and wall "
-            f"time ({len(runs)})</summary><table><tr><th>scenario</th><th>replication</th>"
-            "<th>seed</th><th>key (runs/&lt;key&gt;/)</th><th>status</th><th>wall s</th></tr>"
-            f"{run_rows}</table></details>")
-
-
-def _findings_html(findings: list[Finding], comparison: pd.DataFrame) -> str:
+def _findings_html(findings: list[Finding], comparison: pd.DataFrame, lang: Lang) -> str:
     if not findings:
-        return "<p>(no scenario differs from the baseline in the stored results)</p>"
-    items = "".join(f"<li class='{'' if f.conclusive else 'inconclusive'}'>{_e(f.text)}</li>"
-                    for f in findings)
+        return f"<p>{e(_w('no_findings', lang))}</p>"
+    items = "".join(f"<li class='{'' if f.conclusive else 'inconclusive'}'>"
+                    f"{e(f.sentence(lang))}</li>" for f in findings)
     note = ""
     if "inconclusive" in comparison:
         inc = int(comparison["inconclusive"].astype("boolean").fillna(False).sum())
         tot = int(comparison["inconclusive"].notna().sum())
+        zero = comparison.get("same_by_construction", pd.Series(dtype="boolean"))
+        z = int(zero.astype("boolean").fillna(False).sum())
         if inc:
-            note = (f"<p class='inconclusive'>{inc} of {tot} comparisons are inconclusive (the "
-                    "95% interval of the difference includes 0); more replications may "
-                    "help.</p>")
+            note = (f"<p class='inconclusive'>"
+                    f"{e(_w('inconclusive', lang).format(i=inc, t=tot - z, z=z))}</p>")
     return f"<ul class='findings'>{items}</ul>{note}"
 
 
-def render_report(exp: StoredExperiment, figures: Sequence[Figure],
-                  findings: list[Finding]) -> str:
+def _figures_html(figures: Sequence[Figure], lang: Lang) -> str:
+    word = _w("figure", lang)
+    return "".join(
+        f"<figure id='fig-{e(f.path.name.split('.')[0])}'><img src='{data_uri(f.path)}' "
+        f"alt='{e(f.title)}'><figcaption><b>{word} {i}. {e(f.title)}.</b> {e(f.caption)}"
+        "</figcaption></figure>" for i, f in enumerate(figures, 1))
+
+
+def render_report(exp: StoredExperiment, figures: Sequence[Figure], findings: list[Finding],
+                  lang: Lang = "en") -> str:
     """The report page as an HTML string."""
     m = exp.manifest
-    title = f"govsim experiment: {exp.name}"
-    n_scen = len(exp.scenarios)
-    meta = (f"{n_scen} scenarios, {m.get('replications', '?')} replications each "
-            f"(size {m.get('size', '?')}), baseline <b>{_e(exp.baseline)}</b>; "
-            f"results from {_e(exp.out_dir)}; report built "
-            f"{_e(time.strftime('%Y-%m-%d %H:%M'))}.")
-    figs = "".join(
-        f"<figure id='fig-{_e(f.path.stem)}'><img src='{data_uri(f.path)}' alt='{_e(f.title)}'>"
-        f"<figcaption><b>Figure {i}. {_e(f.title)}.</b> {_e(f.caption)}</figcaption></figure>"
-        for i, f in enumerate(figures, 1))
-    desc = exp.spec.get("description")
+    title = _w("title", lang).format(name=exp.name)
+    meta = _w("meta", lang).format(k=len(exp.scenarios), r=e(m.get("replications", "?")),
+                                   size=e(m.get("size", "?")), b=e(exp.baseline))
+    # the headline first, then what clearly changed, then what did not
+    ranked = sorted(enumerate(findings), key=lambda p: (p[0] > 0, not p[1].conclusive, p[0]))
+    lead = "".join(f"<p>{e(f.plain_text(lang))}</p>" for _, f in ranked)
+    desc = exp.spec.get("description") if lang == "en" else None
+    other = REPORT_FILES["zh" if lang == "en" else "en"]
+    h = {k: e(_w(k, lang)) for k in ("changed", "findings", "comparison", "figures", "kpis",
+                                     "items", "scenarios", "provenance")}
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_e(title)}</title><style>{CSS}</style></head><body>
-<h1>{_e(title)}</h1>
-<p class="question">{_e(exp.question or "(the experiment states no question)")}</p>
+<title>{e(title)}</title><style>{CSS}</style></head><body>
+<a class="lang" href="{other}" hreflang="{'en' if lang == 'zh' else 'zh'}">{_w('other', lang)}</a>
+<h1>{e(title)}</h1>
+<p class="question">{e(exp.question or _w('no_question', lang))}</p>
 <p class="meta">{meta}</p>
-{f"<p>{_e(desc)}</p>" if desc else ""}
-<h2>Findings</h2>
-{_findings_html(findings, exp.comparison)}
-<h2>Comparison with the baseline</h2>
-<p>Means over replications with 95% t confidence intervals; differences are paired on
-replication (common random numbers); p-values are Holm-adjusted across all comparisons.
-Shares and rates are shown in percent (differences in percentage points).</p>
-{_comparison_html(exp.comparison, exp.baseline)}
-<h2>Figures</h2>
-{figs or "<p>(no figure could be drawn from the stored results)</p>"}
-<h2>KPI definitions</h2>
-{_kpi_html(exp.kpis)}
-<h2>Service items (事项)</h2>
-{_items_html(exp.config())}
-<h2>Scenarios and configuration</h2>
-{_scenarios_html(exp)}
-<h2>Provenance</h2>
-{_provenance_html(exp)}
+<h2>{h['changed']}</h2>
+<div class="lead">{lead or f"<p>{e(_w('no_findings', lang))}</p>"}</div>
+{f"<p>{e(desc)}</p>" if desc else ""}
+<h2>{h['findings']}</h2>
+{_findings_html(findings, exp.comparison, lang)}
+<h2>{h['comparison']}</h2>
+<p>{e(_w('comparison_note', lang))}</p>
+{comparison_html(exp.comparison, exp.baseline, lang)}
+<h2>{h['figures']}</h2>
+{_figures_html(figures, lang) or f"<p>{e(_w('no_figure', lang))}</p>"}
+<h2>{h['kpis']}</h2>
+{kpi_html(exp.kpis, lang)}
+<h2>{h['items']}</h2>
+{items_html(exp.config(), lang)}
+<h2>{h['scenarios']}</h2>
+{scenarios_html(exp, lang)}
+<h2>{h['provenance']}</h2>
+{provenance_html(exp)}
 </body></html>
 """
 
 
+def findings_of(exp: StoredExperiment, hints: Any = None) -> list[Finding]:
+    """The report's findings, headline first (a Morris screening's are about its inputs)."""
+    hints = hints if hints is not None else exp.spec.get("findings")
+    screening = exp.out_dir / "sensitivity.csv"
+    if screening.is_file():   # a Morris screening: findings are about inputs, not scenarios
+        return sensitivity_findings(pd.read_csv(screening))
+    return select_findings(exp.comparison, exp.baseline, hints, exp.kpis,
+                           exp.spec.get("headline"))
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
 def build_report(out_dir: str | Path, figures: Sequence[Any] | None = None,
                  findings: Any = None) -> Path:
-    """Build ``<out_dir>/report.html`` and ``<out_dir>/figures/*.png`` from stored results.
+    """Build ``report.html``, ``report.zh.html`` and ``figures/*.png`` from stored results.
 
     ``figures`` and ``findings`` default to the spec's ``figures:`` and ``findings:``
-    (as recorded in the manifest). Also writes ``report.json`` (headline finding and
-    figure list) for :func:`govsim.report.build_index`. Returns the report's path.
+    (as recorded in the manifest). Also writes ``report.json`` (findings, headline
+    first, in both languages, and the figure list) for :func:`govsim.report.build_index`.
+    Returns the English report's path.
     """
     exp = load_experiment(out_dir)
     declared = figures if figures is not None else exp.spec.get("figures")
-    hints = findings if findings is not None else exp.spec.get("findings")
-    figs = build_figures(exp, exp.out_dir / "figures", declared)
-    screening = exp.out_dir / "sensitivity.csv"
-    if screening.is_file():   # a Morris screening: findings are about inputs, not scenarios
-        found = sensitivity_findings(pd.read_csv(screening))
-    else:
-        found = select_findings(exp.comparison, exp.baseline, hints, exp.kpis)
-    path = exp.out_dir / "report.html"
-    tmp = path.with_name("report.html.tmp")
-    tmp.write_text(render_report(exp, figs, found), encoding="utf-8")
-    tmp.replace(path)
+    found = findings_of(exp, findings)
+    figs: dict[Lang, list[Figure]] = {}
+    for lang in ("en", "zh"):
+        if lang == "zh" and figure_lang("zh") == "en":  # no CJK font: the English figures
+            figs["zh"] = figs["en"]
+            for stale in (exp.out_dir / "figures").glob("*.zh.png"):
+                stale.unlink()
+        else:
+            figs[lang] = build_figures(exp, exp.out_dir / "figures", declared, lang)
+        _write(exp.out_dir / REPORT_FILES[lang], render_report(exp, figs[lang], found, lang))
     side = {"name": exp.name, "question": exp.question,
-            "findings": [f.text for f in found],
-            "figures": [{"kind": f.kind, "path": str(f.path.relative_to(exp.out_dir)),
-                         "title": f.title} for f in figs]}
-    (exp.out_dir / "report.json").write_text(json.dumps(side, indent=1, ensure_ascii=False),
-                                             encoding="utf-8")
-    return path
+            "findings": [f.text for f in found], "findings_zh": [f.text_zh for f in found],
+            "plain": [f.plain for f in found], "plain_zh": [f.plain_zh for f in found],
+            "figures": [{"kind": f.kind, "path": f.path.relative_to(exp.out_dir).as_posix(),
+                         "title": f.title} for f in figs["en"]]}
+    _write(exp.out_dir / "report.json", json.dumps(side, indent=1, ensure_ascii=False))
+    return exp.out_dir / REPORT_FILES["en"]

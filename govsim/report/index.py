@@ -1,7 +1,9 @@
-"""An index page over many stored experiments: ``<results_dir>/index.html``.
+"""An index page over many stored experiments: ``<results_dir>/index.html`` and ``index.zh.html``.
 
 Links every ``*/report.html`` (one or two levels down) with its question, headline
-finding (recomputed from the stored numbers) and headline figure as an embedded thumbnail.
+finding (recomputed from the stored numbers: the spec's headline, else the largest
+standardised effect) and headline figure as an embedded thumbnail. The page names
+reports by relative links only, never by the folder it was built in.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from govsim.kpi_registry import Lang
 from govsim.report.data import load_experiment
-from govsim.report.findings import select_findings
-from govsim.report.html import CSS, data_uri
+from govsim.report.html import CSS, REPORT_FILES, data_uri, findings_of
 
 __all__ = ["build_index", "find_reports"]
 
@@ -48,45 +50,61 @@ def _entry(report: Path) -> dict[str, Any]:
     side: dict[str, Any] = {}
     if (out / "report.json").is_file():
         side = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    name, question, headline = side.get("name") or out.name, side.get("question", ""), ""
+    name, question = side.get("name") or out.name, side.get("question", "")
+    headline = {"en": (side.get("plain") or side.get("findings") or [""])[0],
+                "zh": (side.get("plain_zh") or side.get("findings_zh") or [""])[0]}
     try:
         exp = load_experiment(out)
         name, question = exp.name, exp.question
-        found = select_findings(exp.comparison, exp.baseline, exp.spec.get("findings"),
-                                exp.kpis)
-        headline = found[0].text if found else ""
+        found = findings_of(exp)
+        if found:
+            f = found[0]
+            headline = {"en": f.plain if f.plain == f.text else f"{f.plain} ({f.text})",
+                        "zh": f.plain_zh if f.plain_zh == f.text_zh
+                        else f"{f.plain_zh}({f.text_zh})"}
     except (FileNotFoundError, ValueError, KeyError):
-        headline = (side.get("findings") or [""])[0]
+        pass
     figs = side.get("figures") or []
     png = out / figs[0]["path"] if figs else next(iter(sorted(out.glob("figures/*.png"))), None)
     return {"report": report, "name": name, "question": question, "headline": headline,
             "figure": png if png is not None and png.is_file() else None}
 
 
-def build_index(results_dir: str | Path) -> Path:
-    """Write ``<results_dir>/index.html`` linking every report below it; return its path."""
-    root = Path(results_dir).resolve()
-    entries = [_entry(r) for r in find_reports(root)]
+_WORDS = {"en": ("govsim results", "{n} experiment reports; index built {t}.", "Headline",
+                 "(no finding)", "中文版", "index.zh.html"),
+          "zh": ("govsim 实验结果", "共{n}份实验报告;索引生成于{t}。", "主要结论",
+                 "(无结论)", "English", "index.html")}
+
+
+def _page(root: Path, entries: list[dict[str, Any]], lang: Lang) -> str:
+    title, meta, head, none, other, other_file = _WORDS[lang]
     cards = []
     for e in entries:
-        rel = e["report"].relative_to(root).as_posix()
+        rel = e["report"].relative_to(root).parent.as_posix() + "/" + REPORT_FILES[lang]
         img = (f"<a href='{html.escape(rel)}'><img class='thumb' src='{_thumbnail(e['figure'])}'"
-               f" alt='headline figure of {html.escape(e['name'])}'></a>" if e["figure"] else "")
+               f" alt='{html.escape(e['name'])}'></a>" if e["figure"] else "")
         cards.append(
             f"<div class='card'><h2><a href='{html.escape(rel)}'>{html.escape(e['name'])}</a>"
             f"</h2><p class='question'>{html.escape(e['question'] or '')}</p>"
-            f"<p><b>Headline:</b> {html.escape(e['headline'] or '(no finding)')}</p>{img}</div>")
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>govsim results</title>
+            f"<p><b>{head}:</b> {html.escape(e['headline'][lang] or none)}</p>{img}</div>")
+    stamp = time.strftime("%Y-%m-%d %H:%M")
+    return f"""<!DOCTYPE html>
+<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8"><title>{title}</title>
 <style>{CSS}.card{{border:1px solid #ddd;padding:.4em 1em 1em;margin:1em 0}}
 .card h2{{border:0;margin-top:.4em}}.thumb{{width:{THUMB_WIDTH}px;max-width:100%;
 border:1px solid #ddd}}</style></head><body>
-<h1>govsim results</h1>
-<p class="meta">{len(entries)} experiment reports under {html.escape(str(root))};
-index built {html.escape(time.strftime('%Y-%m-%d %H:%M'))}.</p>
+<a class="lang" href="{other_file}">{other}</a>
+<h1>{title}</h1>
+<p class="meta">{html.escape(meta.format(n=len(entries), t=stamp))}</p>
 {''.join(cards) or '<p>(no report.html found)</p>'}
 </body></html>
 """
-    path = root / "index.html"
-    path.write_text(page, encoding="utf-8")
-    return path
+
+
+def build_index(results_dir: str | Path) -> Path:
+    """Write ``index.html`` and ``index.zh.html`` in ``results_dir``; return the first's path."""
+    root = Path(results_dir).resolve()
+    entries = [_entry(r) for r in find_reports(root)]
+    for lang, name in (("en", "index.html"), ("zh", "index.zh.html")):
+        (root / name).write_text(_page(root, entries, lang), encoding="utf-8")  # type: ignore[arg-type]
+    return root / "index.html"
