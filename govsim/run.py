@@ -82,6 +82,10 @@ def _channel_kpis(plan: RunPlan, state: RunState, requests: pd.DataFrame, grants
     k["gov_cost"] = costs.pop("gov_cost")
     k["gov_cost_per_request"] = k["gov_cost"] / len(requests) if len(requests) else float("nan")
     k["villager_cost"] = float(villager_costs(requests, plan.scenario.behaviour.time_value_per_hour).sum())
+    completed = float((requests["outcome"] == "completed").sum())
+    k["gov_cost_per_completed"] = k["gov_cost"] / completed if completed else float("nan")
+    k["villager_cost_per_completed"] = k["villager_cost"] / completed if completed else float("nan")
+    k["unmet_needs"] = float(len(requests)) - completed
     k.update(costs)
     return pd.Series(k, dtype=float)
 

@@ -97,6 +97,9 @@ SCHEMA: tuple[Column, ...] = (
            0.0, per=_D),
     Column("resubmissions", "int32", "count", "resubmissions after a lost application", "resubmissions", 0),
     Column("hotline", "bool", "flag", "a complaint made by telephone", "hotline", False),
+    # --- measurement (populations, turnaround from application) ---
+    Column("t_apply_day", "float64", "days", "when the villager acted on the need, after the reaction delay "
+           "(NaN: never applied, or granted without an application)", "t_apply", math.nan, per=_D),
 )
 _FIELDS = tuple(c for c in SCHEMA if c.field is not None)
 _EXTRA = (("t_end", math.nan),)   # the end time, from which turnaround_days is derived
