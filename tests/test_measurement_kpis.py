@@ -10,7 +10,8 @@ from govsim.kpi_gaps import std_gap
 from govsim.kpi_registry import find
 
 SHORT = ["run.horizon_days=90"]
-AWARE = ["proactive.awareness_base=0.4", "proactive.awareness_literacy=0.2", "proactive.awareness_elderly=0.1"]
+AWARE = ["proactive.awareness_base=0.4", "proactive.awareness_literacy=0.2",
+         "proactive.awareness_elderly=0.1"]
 
 
 @pytest.fixture(scope="module")
