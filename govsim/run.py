@@ -18,12 +18,13 @@ from govsim.model.calendar import DAY, WorkCalendar
 from govsim.model.costs import gov_costs, villager_costs
 from govsim.model.demand import Needs
 from govsim.model.engine import start
-from govsim.model.log import categorical
+from govsim.model.log import OPEN, categorical
 from govsim.model.plan import RunPlan, plan_run
 from govsim.model.platform import platform_frame
 from govsim.model.risk import risk_kpis, wrong_grants
 from govsim.model.sampler import Sampler
 from govsim.model.state import Ctx, DrawSource, RunState, new_context
+from govsim.steady_state import steady_state_check
 
 __all__ = ["RunResult", "simulate"]
 
@@ -60,14 +61,21 @@ def simulate(scenario: Scenario, seed: int | None = None, *, progress: bool = Fa
     sampler = start(c)
     with _rare_gc():
         _run_loop(c, progress)
+        utilisation = _utilisation(plan, c.state)   # over the horizon, before the run-out
+        run = plan.scenario.run
+        _run_out(c, run.horizon_days, run.horizon_days + run.runout_days)
     requests = _requests_frame(c)
+    warmup = plan.scenario.run.warmup_days
+    if warmup > 0:   # steady state: needs of the warm-up are simulated but not measured
+        requests = requests[requests["t_need_day"] >= warmup].reset_index(drop=True)
+        steady_state_check(plan, utilisation, requests)
     kpis = compute_kpis(requests, plan.scenario.behaviour.time_value_per_hour)
     grants = wrong_grants(plan, c.state.streams)
     kpis = pd.concat([kpis, _channel_kpis(plan, c.state, requests, grants)]).rename("value")
     risk, breach_table = risk_kpis(plan, c.state.streams, requests, grants)
     kpis = pd.concat([kpis, pd.Series(risk, dtype=float)]).rename("value")
     wall = time.perf_counter() - t0
-    return RunResult(scenario, seed, requests, kpis, _timeseries(c, sampler), _utilisation(plan, c.state),
+    return RunResult(scenario, seed, requests, kpis, _timeseries(c, sampler), utilisation,
                      wall, extra={"breaches": breach_table, "outages": _outages(c.state)})
 
 
@@ -128,17 +136,26 @@ def _rare_gc() -> Iterator[None]:
 
 
 def _run_loop(c: Ctx, progress: bool) -> None:
+    """Run to the horizon (the needs arise in it; the run-out follows)."""
     horizon = c.plan.scenario.run.horizon_days
     if not progress:
         c.env.run(until=horizon * DAY)
-        return
-    with tqdm(total=round(horizon), unit="day", desc="simulating", leave=False) as bar:
-        day = 0.0
-        while day < horizon:
-            step = min(5.0, horizon - day)
-            c.env.run(until=(day + step) * DAY)
-            day += step
-            bar.update(round(day) - bar.n)
+    else:
+        with tqdm(total=round(horizon), unit="day", desc="simulating", leave=False) as bar:
+            day = 0.0
+            while day < horizon:
+                step = min(5.0, horizon - day)
+                c.env.run(until=(day + step) * DAY)
+                day += step
+                bar.update(round(day) - bar.n)
+
+
+def _run_out(c: Ctx, day: float, cap: float) -> None:
+    """Continue in 5-day steps until every request has ended or the cap is reached."""
+    outcome = c.log.outcome
+    while day < cap and OPEN in outcome:
+        day = min(day + 5.0, cap)
+        c.env.run(until=day * DAY)
 
 
 def _requests_frame(c: Ctx) -> pd.DataFrame:

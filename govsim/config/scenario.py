@@ -313,6 +313,8 @@ class RunSpec:
     start_weekday: int
     start_month: int
     sample_interval_min: float
+    runout_days: float = 0.0     # after the horizon: no new needs, run until all ended or this cap
+    warmup_days: float = 0.0     # needs in the first warmup_days are simulated but left out of the KPIs
 
 
 @dataclass(frozen=True, slots=True)

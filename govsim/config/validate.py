@@ -472,6 +472,11 @@ def _run(r: Reader) -> RunSpec:
         start_weekday=r.integer("start_weekday", 0, 6),
         start_month=r.integer("start_month", 1, 12),
         sample_interval_min=r.number("sample_interval_min", 0.0, 525_600.0, lo_open=True),
+        runout_days=r.number("runout_days", 0.0, 36_500.0),
+        warmup_days=r.number("warmup_days", 0.0, 36_500.0),
     )
     r.done()
+    if spec.warmup_days >= spec.horizon_days:
+        raise ScenarioError(r.key("warmup_days"), spec.warmup_days,
+                            f"must be less than run.horizon_days ({spec.horizon_days:g})")
     return spec
