@@ -68,7 +68,7 @@ def simulate(scenario: Scenario, seed: int | None = None, *, progress: bool = Fa
     warmup = plan.scenario.run.warmup_days
     if warmup > 0:   # steady state: needs of the warm-up are simulated but not measured
         requests = requests[requests["t_need_day"] >= warmup].reset_index(drop=True)
-        steady_state_check(plan, utilisation, requests)
+        steady_state_check(plan, utilisation)
     kpis = compute_kpis(requests, plan.scenario.behaviour.time_value_per_hour)
     grants = wrong_grants(plan, c.state.streams)
     kpis = pd.concat([kpis, _channel_kpis(plan, c.state, requests, grants)]).rename("value")

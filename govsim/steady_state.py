@@ -39,16 +39,17 @@ def relaxation_minutes(rho: float, windows: float, service_min: float) -> float:
     return service_min / (windows * (1.0 - math.sqrt(rho)) ** 2)
 
 
-def steady_state_check(plan: RunPlan, utilisation: pd.DataFrame, requests: pd.DataFrame) -> None:
+def steady_state_check(plan: RunPlan, utilisation: pd.DataFrame) -> None:
     """Warn (``SteadyStateWarning``) for each counter whose load the run is too short to measure."""
     run = plan.scenario.run
-    for row in utilisation[(utilisation["kind"] == "counter") & (utilisation["served"] > 0)].itertuples():
-        windows = _windows(plan, str(row.office))
-        t = relaxation_minutes(float(row.utilisation), windows, float(row.busy_min) / float(row.served))
+    counters = utilisation[(utilisation["kind"] == "counter") & (utilisation["served"] > 0)]
+    for office, rho, busy, served in zip(counters["office"].astype(str), counters["utilisation"],
+                                         counters["busy_min"], counters["served"], strict=True):
+        t = relaxation_minutes(float(rho), _windows(plan, office), float(busy) / float(served))
         measured = (run.horizon_days - run.warmup_days) * DAY
         if run.warmup_days * DAY < t or measured < MIN_RELAXATIONS * t:
             warnings.warn(
-                f"counter {row.office}: utilisation {row.utilisation:.2f} relaxes in about "
+                f"counter {office}: utilisation {rho:.2f} relaxes in about "
                 f"{t / DAY:.1f} days; "
                 f"run.warmup_days={run.warmup_days:g} and a measured {measured / DAY:g} days "
                 f"(wanted: at least {t / DAY:.1f} and {MIN_RELAXATIONS * t / DAY:.0f}): waiting KPIs "
