@@ -279,4 +279,13 @@ ENTRIES: tuple[KPI, ...] = (
       "Unmet needs", "未满足需求数",
       "needs not met: never applied for, no usable channel, abandoned or still open",
       "未被满足的需求数:未申请、无可用渠道、放弃或仍未办结"),
+    _("satisfaction_share", "share", "needs", "share", "higher",
+      "Satisfied (model rule)", "满意比例(模型规则)",
+      "share of needs completed without too many trips, long queues, lateness against the promised days "
+      "or a failed online session (govsim.satisfaction; thresholds are assumptions)",
+      "需求中办结且未出现多次跑腿、长时间排队、超过承诺时限或线上失败的比例(阈值为假设)"),
+    _("satisfaction_share_60plus", "share", "needs", "share", "higher",
+      "Satisfied (model rule), 60+", "满意比例(模型规则,60岁以上)",
+      "satisfaction_share among the needs of villagers aged 60+",
+      "60岁以上村民需求中的满意比例"),
 )

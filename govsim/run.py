@@ -24,6 +24,7 @@ from govsim.model.platform import platform_frame
 from govsim.model.risk import risk_kpis, wrong_grants
 from govsim.model.sampler import Sampler
 from govsim.model.state import Ctx, DrawSource, RunState, new_context
+from govsim.satisfaction import satisfaction_kpis
 from govsim.steady_state import steady_state_check
 
 __all__ = ["RunResult", "simulate"]
@@ -70,6 +71,7 @@ def simulate(scenario: Scenario, seed: int | None = None, *, progress: bool = Fa
         requests = requests[requests["t_need_day"] >= warmup].reset_index(drop=True)
         steady_state_check(plan, utilisation)
     kpis = compute_kpis(requests, plan.scenario.behaviour.time_value_per_hour)
+    kpis = pd.concat([kpis, pd.Series(satisfaction_kpis(requests, plan.scenario), dtype=float)])
     grants = wrong_grants(plan, c.state.streams)
     kpis = pd.concat([kpis, _channel_kpis(plan, c.state, requests, grants)]).rename("value")
     risk, breach_table = risk_kpis(plan, c.state.streams, requests, grants)

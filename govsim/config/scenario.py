@@ -9,7 +9,7 @@ only place a default is written (tests/test_config_defaults.py).
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "PopulationSpec",
     "ProactiveSpec",
     "RunSpec",
+    "SatisfactionSpec",
     "Scenario",
     "SecuritySpec",
     "StepSpec",
@@ -118,6 +119,10 @@ class ItemSpec:
     pickup: bool
     proactive: bool
     steps: tuple[StepSpec, ...]
+    # measurement: the promised days (承诺时限) satisfaction compares turnaround with (None: no
+    # promise), and whether needs are a once-a-year obligation or event-driven (Poisson)
+    promised_days: float | None = None
+    schedule: Literal["poisson", "annual"] = "poisson"
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +323,16 @@ class RunSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class SatisfactionSpec:
+    """The rule of the per-request satisfaction indicator (assumptions; see govsim.satisfaction)."""
+
+    max_trips: int = 2                # more trips than this: dissatisfied
+    max_wait_min: float = 60.0        # more minutes queuing than this: dissatisfied
+    late_factor: float = 1.0          # turnaround from application > promised_days x this: dissatisfied
+    fallback_dissatisfies: bool = True   # a failed online session that forced another channel
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """A complete, validated scenario. Build with :func:`govsim.load_scenario`."""
 
@@ -336,6 +351,7 @@ class Scenario:
     costs: CostSpec
     security: SecuritySpec
     proactive: ProactiveSpec
+    satisfaction: SatisfactionSpec = field(default_factory=lambda: SatisfactionSpec())
 
     def to_dict(self) -> dict[str, Any]:
         """A plain, JSON-able dict of every value (for hashing and manifests)."""

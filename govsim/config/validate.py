@@ -29,6 +29,7 @@ from govsim.config.scenario import (
     PopulationSpec,
     ProactiveSpec,
     RunSpec,
+    SatisfactionSpec,
     Scenario,
     SecuritySpec,
     StepSpec,
@@ -69,6 +70,7 @@ def build_scenario(cfg: Mapping[str, Any]) -> Scenario:
         costs=_costs(root.child("costs")),
         security=_security(root.child("security")),
         proactive=_proactive(root.child("proactive")),
+        satisfaction=_satisfaction(root.child("satisfaction")),
     )
     root.done()
     return scenario
@@ -225,9 +227,18 @@ def _item(
         pickup=r.flag("pickup"),
         proactive=r.flag("proactive"),
         steps=_steps(r, dept_keys),
+        promised_days=_promised(r),
+        schedule=cast(Any, r.choice("schedule", ("poisson", "annual"), "poisson")),
     )
     r.done()
     return item
+
+
+def _promised(r: Reader) -> float | None:
+    """The item's promised days (承诺时限), or None if it has none."""
+    if r.raw("promised_days", None) is None:
+        return None
+    return r.number("promised_days", 0.0, 36_500.0, lo_open=True)
 
 
 def _season(r: Reader) -> tuple[float, ...]:
@@ -446,6 +457,17 @@ def _costs(r: Reader) -> CostSpec:
     spec = CostSpec(**{k: r.number(k, 0.0, 1e12) for k in (
         "staff_per_year", "platform_per_app_year", "online_per_transaction", "counter_per_visit",
         "proxy_per_task", "proxy_stipend_per_year")})
+    r.done()
+    return spec
+
+
+def _satisfaction(r: Reader) -> SatisfactionSpec:
+    spec = SatisfactionSpec(
+        max_trips=r.integer("max_trips", 0, 1000),
+        max_wait_min=r.number("max_wait_min", 0.0, 1e9),
+        late_factor=r.number("late_factor", 0.0, 1e6, lo_open=True),
+        fallback_dissatisfies=r.flag("fallback_dissatisfies"),
+    )
     r.done()
     return spec
 
