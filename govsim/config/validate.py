@@ -231,6 +231,9 @@ def _item(
         schedule=cast(Any, r.choice("schedule", ("poisson", "annual"), "poisson")),
     )
     r.done()
+    if item.schedule == "annual" and (item.rate_per_year != 1.0 or item.total_per_hour is not None):
+        raise ScenarioError(r.key("schedule"), "annual", "needs rate_per_year: 1.0 and total_per_hour: null "
+                            "(an annual obligation comes once per eligible unit per year)")
     return item
 
 
