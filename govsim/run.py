@@ -88,7 +88,7 @@ def _channel_kpis(plan: RunPlan, state: RunState, requests: pd.DataFrame, grants
     elderly = pop.band_elderly[pop.band]
     k["online_able_share"] = float(plan.access.mean()) if pop.size else float("nan")
     k["online_able_share_60plus"] = float(plan.access[elderly].mean()) if elderly.any() else float("nan")
-    costs = gov_costs(plan, state, requests, grants)
+    costs = gov_costs(plan, state, requests, grants, _open_minutes(plan.cal, plan.scenario.run.horizon_days))
     k["gov_cost"] = costs.pop("gov_cost")
     k["gov_cost_per_request"] = k["gov_cost"] / len(requests) if len(requests) else float("nan")
     k["villager_cost"] = float(villager_costs(requests, plan.scenario.behaviour.time_value_per_hour).sum())

@@ -76,3 +76,15 @@ def test_every_new_kpi_declares_its_population() -> None:
     assert find("unmet_need_rate").population == "needs"
     assert find("no_access_rate").population == "needs"
     assert find("elderly_turnaround_gap_std").population == "completed"
+
+
+def test_closed_counter_staff_cut_pays_only_the_posts_left_with_work() -> None:
+    short = ["channels=digital_only", *SHORT]
+    kept = govsim.simulate(govsim.load_scenario(short), 5).kpis
+    cut = govsim.simulate(govsim.load_scenario([*short, "costs.closed_counter_staff=cut"]), 5).kpis
+    salary_days = 80_000.0 * 90 / 365.0
+    assert kept["gov_cost_staff"] - cut["gov_cost_staff"] >= salary_days          # at least one post cut
+    assert cut["gov_cost_staff"] > 0
+    # closing counters does not make an outcome cheaper than at the counters, even with posts cut
+    off = govsim.simulate(govsim.load_scenario(SHORT), 5).kpis
+    assert cut["gov_cost_per_completed"] > off["gov_cost_per_completed"]

@@ -293,6 +293,7 @@ class CostSpec:
     counter_per_visit: float
     proxy_per_task: float
     proxy_stipend_per_year: float
+    closed_counter_staff: Literal["kept", "cut"] = "kept"   # clerks of counters closed to applications
 
 
 @dataclass(frozen=True, slots=True)

@@ -459,7 +459,8 @@ def _interventions(r: Reader, band_names: set[str]) -> InterventionSpec:
 def _costs(r: Reader) -> CostSpec:
     spec = CostSpec(**{k: r.number(k, 0.0, 1e12) for k in (
         "staff_per_year", "platform_per_app_year", "online_per_transaction", "counter_per_visit",
-        "proxy_per_task", "proxy_stipend_per_year")})
+        "proxy_per_task", "proxy_stipend_per_year")},
+        closed_counter_staff=cast(Any, r.choice("closed_counter_staff", ("kept", "cut"))))
     r.done()
     return spec
 
