@@ -288,4 +288,8 @@ ENTRIES: tuple[KPI, ...] = (
       "Satisfied (model rule), 60+", "满意比例(模型规则,60岁以上)",
       "satisfaction_share among the needs of villagers aged 60+",
       "60岁以上村民需求中的满意比例"),
+    _("unmet_need_value", "yuan", "run", "level", "lower",
+      "Value of unmet needs", "未满足需求的价值",
+      "unmet needs valued per item at services.items.*.unmet_value (yuan; assumptions), summed",
+      "未满足需求按各事项价值(元,假设)合计"),
 )

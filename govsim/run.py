@@ -96,6 +96,9 @@ def _channel_kpis(plan: RunPlan, state: RunState, requests: pd.DataFrame, grants
     k["gov_cost_per_completed"] = k["gov_cost"] / completed if completed else float("nan")
     k["villager_cost_per_completed"] = k["villager_cost"] / completed if completed else float("nan")
     k["unmet_needs"] = float(len(requests)) - completed
+    value = {it.key: it.unmet_value for it in plan.scenario.items}
+    unmet = requests["outcome"] != "completed"
+    k["unmet_need_value"] = float(requests["item"].astype(str)[unmet].map(value).astype(float).sum())
     k.update(costs)
     return pd.Series(k, dtype=float)
 

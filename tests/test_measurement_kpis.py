@@ -88,3 +88,11 @@ def test_closed_counter_staff_cut_pays_only_the_posts_left_with_work() -> None:
     # closing counters does not make an outcome cheaper than at the counters, even with posts cut
     off = govsim.simulate(govsim.load_scenario(SHORT), 5).kpis
     assert cut["gov_cost_per_completed"] > off["gov_cost_per_completed"]
+
+
+def test_unmet_needs_are_valued_per_item(default: govsim.RunResult) -> None:
+    req, sc = default.requests, default.scenario
+    unmet = req[req["outcome"] != "completed"]
+    expected = sum(sc.item(str(k)).unmet_value for k in unmet["item"])
+    assert default.kpis["unmet_need_value"] == pytest.approx(expected)
+    assert sc.item("dibao").unmet_value > 0

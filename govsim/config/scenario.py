@@ -123,6 +123,7 @@ class ItemSpec:
     # promise), and whether needs are a once-a-year obligation or event-driven (Poisson)
     promised_days: float | None = None
     schedule: Literal["poisson", "annual"] = "poisson"
+    unmet_value: float = 0.0     # yuan lost to the villager when a need is not met: assumption
 
 
 @dataclass(frozen=True, slots=True)

@@ -229,6 +229,7 @@ def _item(
         steps=_steps(r, dept_keys),
         promised_days=_promised(r),
         schedule=cast(Any, r.choice("schedule", ("poisson", "annual"), "poisson")),
+        unmet_value=r.number("unmet_value", 0.0, 1e9) if r.raw("unmet_value", None) is not None else 0.0,
     )
     r.done()
     if item.schedule == "annual" and (item.rate_per_year != 1.0 or item.total_per_hour is not None):
