@@ -31,6 +31,10 @@ _HYDRA_FLAGS = ("-m", "--multirun", "--help", "-h", "--hydra-help", "--cfg", "-c
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["serve"]:  # the web app: never reaches Hydra
+        from govsim.serve.cli import main as serve_main
+
+        sys.exit(serve_main(args[1:]))
     _forbid_code_names(args)
     if any(a.startswith("experiment=") for a in args):
         from govsim.experiment.cli import run_experiment_cli
