@@ -9,7 +9,7 @@ only place a default is written (tests/test_config_defaults.py).
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 __all__ = [
@@ -121,9 +121,9 @@ class ItemSpec:
     steps: tuple[StepSpec, ...]
     # measurement: the promised days (承诺时限) satisfaction compares turnaround with (None: no
     # promise), and whether needs are a once-a-year obligation or event-driven (Poisson)
-    promised_days: float | None = None
-    schedule: Literal["poisson", "annual"] = "poisson"
-    unmet_value: float = 0.0     # yuan lost to the villager when a need is not met: assumption
+    promised_days: float | None
+    schedule: Literal["poisson", "annual"]
+    unmet_value: float     # yuan lost to the villager when a need is not met: assumption
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +294,7 @@ class CostSpec:
     counter_per_visit: float
     proxy_per_task: float
     proxy_stipend_per_year: float
-    closed_counter_staff: Literal["kept", "cut"] = "kept"   # clerks of counters closed to applications
+    closed_counter_staff: Literal["kept", "cut"]   # clerks of counters closed to applications
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,18 +320,18 @@ class RunSpec:
     start_weekday: int
     start_month: int
     sample_interval_min: float
-    runout_days: float = 0.0     # after the horizon: no new needs, run until all ended or this cap
-    warmup_days: float = 0.0     # needs in the first warmup_days are simulated but left out of the KPIs
+    runout_days: float     # after the horizon: no new needs, run until all ended or this cap
+    warmup_days: float     # needs in the first warmup_days are simulated but left out of the KPIs
 
 
 @dataclass(frozen=True, slots=True)
 class SatisfactionSpec:
     """The rule of the per-request satisfaction indicator (assumptions; see govsim.satisfaction)."""
 
-    max_trips: int = 2                # more trips than this: dissatisfied
-    max_wait_min: float = 60.0        # more minutes queuing than this: dissatisfied
-    late_factor: float = 1.0          # turnaround from application > promised_days x this: dissatisfied
-    fallback_dissatisfies: bool = True   # a failed online session that forced another channel
+    max_trips: int                # more trips than this: dissatisfied
+    max_wait_min: float        # more minutes queuing than this: dissatisfied
+    late_factor: float          # turnaround from application > promised_days x this: dissatisfied
+    fallback_dissatisfies: bool   # a failed online session that forced another channel
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,7 +353,7 @@ class Scenario:
     costs: CostSpec
     security: SecuritySpec
     proactive: ProactiveSpec
-    satisfaction: SatisfactionSpec = field(default_factory=lambda: SatisfactionSpec())
+    satisfaction: SatisfactionSpec
 
     def to_dict(self) -> dict[str, Any]:
         """A plain, JSON-able dict of every value (for hashing and manifests)."""

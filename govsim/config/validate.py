@@ -228,8 +228,8 @@ def _item(
         proactive=r.flag("proactive"),
         steps=_steps(r, dept_keys),
         promised_days=_promised(r),
-        schedule=cast(Any, r.choice("schedule", ("poisson", "annual"), "poisson")),
-        unmet_value=r.number("unmet_value", 0.0, 1e9) if r.raw("unmet_value", None) is not None else 0.0,
+        schedule=cast(Any, r.choice("schedule", ("poisson", "annual"))),
+        unmet_value=r.number("unmet_value", 0.0, 1e9),
     )
     r.done()
     if item.schedule == "annual" and (item.rate_per_year != 1.0 or item.total_per_hour is not None):
@@ -240,7 +240,7 @@ def _item(
 
 def _promised(r: Reader) -> float | None:
     """The item's promised days (承诺时限), or None if it has none."""
-    if r.raw("promised_days", None) is None:
+    if r.raw("promised_days") is None:
         return None
     return r.number("promised_days", 0.0, 36_500.0, lo_open=True)
 
