@@ -18,17 +18,17 @@ import govsim
 SHORT = ["run.horizon_days=60"]
 
 DIGESTS = {
-    "default": "e0d0e969d7cdefa1",
-    "shared_data": "ee163bcbc64331c4",
-    "one_window": "82f524de97204a24",
-    "online_first": "d74afb611c463ce6",
-    "digital_only": "c68661704a247bee",
-    "inclusive": "2fba20e2cd67522f",
-    "proactive_shared": "44cec646151890d0",
-    "security_strong": "82e450fff06a8973",
-    "mmc": "44a523403289bbba",
-    "everything": "cf6cf973789712f7",
-    "in_person_complaints": "bad2b3633bfebe7c",
+    "default": "d9b49e7f47e70805",
+    "shared_data": "b16256549fd63eda",
+    "one_window": "6e4d8ee30b8b7533",
+    "online_first": "4b95a26ff37886b4",
+    "digital_only": "98acecbd99e709e3",
+    "inclusive": "7b00de21191a07d2",
+    "proactive_shared": "787e8b8ede00ee3b",
+    "security_strong": "89227622a346e1d8",
+    "mmc": "317771e81144d2fe",
+    "everything": "2b18a41f3cbc6b7b",
+    "in_person_complaints": "25b4127b24bf8df4",
 }
 
 OVERRIDES = {
