@@ -150,7 +150,8 @@ def test_a_busy_scenario_keeps_the_invariants():
     sc = govsim.load_scenario([
         "governance.handoff=electronic", "+services.items.dibao.steps.1.parallel=true",
         "+services.items.dibao.steps.2.parallel=true", "services.items.dibao.rate_per_year=2",
-        "services.items.medical_insurance.rate_per_year=4", "departments.social_security.windows=1",
+        "services.items.medical_insurance.schedule=poisson", "services.items.medical_insurance.rate_per_year=4",
+        "departments.social_security.windows=1",
         "population.residents_per_township=3000", "run.horizon_days=30", "run.sample_interval_min=30"])
     r = govsim.simulate(sc, 7)
     assert (r.requests["outcome"] == "completed").sum() > 50
