@@ -26,7 +26,7 @@ DIGESTS = {
     "inclusive": "7b00de21191a07d2",
     "proactive_shared": "787e8b8ede00ee3b",
     "security_strong": "89227622a346e1d8",
-    "mmc": "317771e81144d2fe",
+    "mmc": "05222548a3195bf4",
     "everything": "2b18a41f3cbc6b7b",
     "in_person_complaints": "25b4127b24bf8df4",
 }
