@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from govsim.kpi_gaps import application_mask, gap, no_access_mask, std_gap, within_gaps
 from govsim.kpi_registry import kpi_descriptions
 
 __all__ = ["KPI_DESCRIPTIONS", "channel_kpis", "compute_kpis", "gini", "group_kpis"]
@@ -28,64 +29,91 @@ def _mean(s: pd.Series) -> float:
 
 
 def compute_kpis(req: pd.DataFrame, time_value_per_hour: float = 15.0) -> pd.Series:
-    """The run's KPIs (see ``KPI_DESCRIPTIONS``) as a Series of floats."""
+    """The run's KPIs (see ``KPI_DESCRIPTIONS``; populations in :mod:`govsim.kpi_gaps`) as floats."""
+    app = application_mask(req)
+    a = req[app]
     done = req[req["outcome"] == "completed"]
     elderly = req["elderly"].to_numpy(dtype=bool)
-    hours = (req["travel_min"] + req["window_wait_min"] + req["counter_min"]) / 60.0
-    per_villager = hours.groupby(req["villager_id"].to_numpy()).sum()
+    item = req["item"].cat.codes.to_numpy()
     completed = (req["outcome"] == "completed").to_numpy()
+    trips = req["trips"].to_numpy(dtype=float)
+    days = req["turnaround_days"].to_numpy(dtype=float)
+    hours = (a["travel_min"] + a["window_wait_min"] + a["counter_min"]) / 60.0
+    per_villager = hours.groupby(a["villager_id"].to_numpy()).sum()
+    unmet = (~completed).astype(float)
     k = {
         "requests": float(len(req)),
-        "trips_mean": _mean(req["trips"]),
+        "applications": float(app.sum()),
+        "trips_mean": _mean(a["trips"]),
         "at_most_one_trip_share": _mean(done["trips"] <= 1),
         "zero_trip_share": _mean(done["trips"] == 0),
         "turnaround_days_mean": _mean(done["turnaround_days"]),
         "turnaround_days_p90": float(done["turnaround_days"].quantile(0.9)) if len(done) else float("nan"),
-        "window_wait_min_mean": _mean(req["window_wait_min"]),
+        "turnaround_from_application_days_mean": _mean(_from_application(done)),
+        "window_wait_min_mean": _mean(a["window_wait_min"]),
         "completion_rate": _mean(req["outcome"] == "completed"),
-        "abandon_rate": _mean(req["outcome"] == "abandoned"),
+        "abandon_rate": _mean(a["outcome"] == "abandoned"),
+        "no_access_rate": _mean(pd.Series(no_access_mask(req))),
+        "unmet_need_rate": _mean(pd.Series(unmet)),
+        "unmet_need_rate_60plus": _mean(pd.Series(unmet[elderly])),
+        "need_met_share_60plus": _mean(pd.Series(completed[elderly])),
+        "unmet_need_gap": gap(unmet, elderly, ~elderly),
         "open_rate": _mean(req["outcome"] == "open"),
-        "documents_mean": _mean(req["documents_required"]),
-        "certificates_mean": _mean(req["certificates_fetched"]),
-        "elderly_trips_gap": _gap(req["trips"].to_numpy(), elderly),
-        "elderly_turnaround_gap": _gap(req["turnaround_days"].to_numpy(), elderly & completed,
-                                       ~elderly & completed),
-        "elderly_completion_gap": -_gap(completed.astype(float), elderly),
+        "documents_mean": _mean(a["documents_required"]),
+        "certificates_mean": _mean(a["certificates_fetched"]),
+        "elderly_trips_gap": gap(trips, app & elderly, app & ~elderly),
+        "elderly_turnaround_gap": gap(days, elderly & completed, ~elderly & completed),
+        "elderly_completion_gap": -gap(completed.astype(float), elderly, ~elderly),
+        "elderly_trips_gap_std": std_gap(trips, elderly, app, item),
+        "elderly_turnaround_gap_std": std_gap(days, elderly, completed, item),
+        "elderly_completion_gap_std": -std_gap(1.0 - unmet, elderly, np.isfinite(unmet), item),
         "time_cost_gini": gini(per_villager.to_numpy()),
         "villager_time_hours_mean": _mean(hours),
-        "villager_cost_mean": _mean(hours * time_value_per_hour + req["fare"]),
+        "villager_cost_mean": _mean(hours * time_value_per_hour + a["fare"]),
     }
     return pd.Series(k, dtype=float, name="value")
 
 
-def _gap(values: np.ndarray, a: np.ndarray, b: np.ndarray | None = None) -> float:
-    """Mean over ``a`` minus mean over ``b`` (default: not ``a``); NaN if a side is empty."""
-    b = ~a if b is None else b
-    if not a.any() or not b.any():
-        return float("nan")
-    return float(np.nanmean(values[a]) - np.nanmean(values[b]))
+def _from_application(done: pd.DataFrame) -> pd.Series:
+    """Days from the application (the need, if granted without one) to the decision."""
+    start = done["t_apply_day"].fillna(done["t_need_day"])
+    return done["turnaround_days"] - (start - done["t_need_day"])
 
 
 def group_kpis(req: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Main KPIs broken down by a column (``item``, ``age_band``, ...)."""
+    """Main KPIs broken down by a column (``item``, ``age_band``, ...), same populations as the run's.
+
+    Trips, waiting, documents: over applications; turnaround and the one-trip
+    share: over completed applications; completion and unmet needs: over needs.
+    The 60+ gaps are within each group (``by("item")``: gaps within each item).
+    """
+    app = pd.Series(application_mask(req), index=req.index)
+    done = req["outcome"] == "completed"
+    key = req[by]
+
+    def over(col: str, mask: pd.Series) -> pd.Series:
+        return req[col].where(mask).astype(float).groupby(key, observed=True).mean()
+
     g = req.groupby(by, observed=True)
     out = pd.DataFrame({
         "requests": g.size(),
-        "trips_mean": g["trips"].mean(),
-        "at_most_one_trip_share": (req["trips"] <= 1).where(req["outcome"] == "completed")
-        .groupby(req[by], observed=True).mean(),
+        "applications": app.groupby(key, observed=True).sum(),
+        "trips_mean": over("trips", app),
+        "at_most_one_trip_share": (req["trips"] <= 1).where(done).groupby(key, observed=True).mean(),
         "turnaround_days_mean": g["turnaround_days"].mean(),
-        "window_wait_min_mean": g["window_wait_min"].mean(),
-        "completion_rate": g["outcome"].apply(lambda s: (s == "completed").mean()),
-        "documents_mean": g["documents_required"].mean(),
-        "certificates_mean": g["certificates_fetched"].mean(),
+        "window_wait_min_mean": over("window_wait_min", app),
+        "completion_rate": done.groupby(key, observed=True).mean(),
+        "abandon_rate": (req["outcome"] == "abandoned").where(app).astype(float)
+        .groupby(key, observed=True).mean(),
+        "unmet_need_rate": (~done).groupby(key, observed=True).mean(),
+        "documents_mean": over("documents_required", app),
+        "certificates_mean": over("certificates_fetched", app),
     })
     if "submitted_online" in req:
-        done = req["outcome"] == "completed"
         out["online_share"] = req["submitted_online"].where(done).astype(float).groupby(
-            req[by], observed=True).mean()
-        out["proxy_share"] = req["proxy_used"].astype(float).groupby(req[by], observed=True).mean()
-    return out
+            key, observed=True).mean()
+        out["proxy_share"] = req["proxy_used"].astype(float).groupby(key, observed=True).mean()
+    return out.join(within_gaps(req, by))
 
 
 def channel_kpis(req: pd.DataFrame) -> dict[str, float]:

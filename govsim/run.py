@@ -18,12 +18,14 @@ from govsim.model.calendar import DAY, WorkCalendar
 from govsim.model.costs import gov_costs, villager_costs
 from govsim.model.demand import Needs
 from govsim.model.engine import start
-from govsim.model.log import categorical
+from govsim.model.log import OPEN, categorical
 from govsim.model.plan import RunPlan, plan_run
 from govsim.model.platform import platform_frame
 from govsim.model.risk import risk_kpis, wrong_grants
 from govsim.model.sampler import Sampler
 from govsim.model.state import Ctx, DrawSource, RunState, new_context
+from govsim.satisfaction import satisfaction_kpis
+from govsim.steady_state import steady_state_check
 
 __all__ = ["RunResult", "simulate"]
 
@@ -60,14 +62,22 @@ def simulate(scenario: Scenario, seed: int | None = None, *, progress: bool = Fa
     sampler = start(c)
     with _rare_gc():
         _run_loop(c, progress)
+        utilisation = _utilisation(plan, c.state)   # over the horizon, before the run-out
+        run = plan.scenario.run
+        _run_out(c, run.horizon_days, run.horizon_days + run.runout_days)
     requests = _requests_frame(c)
+    warmup = plan.scenario.run.warmup_days
+    if warmup > 0:   # steady state: needs of the warm-up are simulated but not measured
+        requests = requests[requests["t_need_day"] >= warmup].reset_index(drop=True)
+        steady_state_check(plan, utilisation)
     kpis = compute_kpis(requests, plan.scenario.behaviour.time_value_per_hour)
+    kpis = pd.concat([kpis, pd.Series(satisfaction_kpis(requests, plan.scenario), dtype=float)])
     grants = wrong_grants(plan, c.state.streams)
     kpis = pd.concat([kpis, _channel_kpis(plan, c.state, requests, grants)]).rename("value")
     risk, breach_table = risk_kpis(plan, c.state.streams, requests, grants)
     kpis = pd.concat([kpis, pd.Series(risk, dtype=float)]).rename("value")
     wall = time.perf_counter() - t0
-    return RunResult(scenario, seed, requests, kpis, _timeseries(c, sampler), _utilisation(plan, c.state),
+    return RunResult(scenario, seed, requests, kpis, _timeseries(c, sampler), utilisation,
                      wall, extra={"breaches": breach_table, "outages": _outages(c.state)})
 
 
@@ -78,10 +88,17 @@ def _channel_kpis(plan: RunPlan, state: RunState, requests: pd.DataFrame, grants
     elderly = pop.band_elderly[pop.band]
     k["online_able_share"] = float(plan.access.mean()) if pop.size else float("nan")
     k["online_able_share_60plus"] = float(plan.access[elderly].mean()) if elderly.any() else float("nan")
-    costs = gov_costs(plan, state, requests, grants)
+    costs = gov_costs(plan, state, requests, grants, _open_minutes(plan.cal, plan.scenario.run.horizon_days))
     k["gov_cost"] = costs.pop("gov_cost")
     k["gov_cost_per_request"] = k["gov_cost"] / len(requests) if len(requests) else float("nan")
     k["villager_cost"] = float(villager_costs(requests, plan.scenario.behaviour.time_value_per_hour).sum())
+    completed = float((requests["outcome"] == "completed").sum())
+    k["gov_cost_per_completed"] = k["gov_cost"] / completed if completed else float("nan")
+    k["villager_cost_per_completed"] = k["villager_cost"] / completed if completed else float("nan")
+    k["unmet_needs"] = float(len(requests)) - completed
+    value = {it.key: it.unmet_value for it in plan.scenario.items}
+    unmet = requests["outcome"] != "completed"
+    k["unmet_need_value"] = float(requests["item"].astype(str)[unmet].map(value).astype(float).sum())
     k.update(costs)
     return pd.Series(k, dtype=float)
 
@@ -124,17 +141,26 @@ def _rare_gc() -> Iterator[None]:
 
 
 def _run_loop(c: Ctx, progress: bool) -> None:
+    """Run to the horizon (the needs arise in it; the run-out follows)."""
     horizon = c.plan.scenario.run.horizon_days
     if not progress:
         c.env.run(until=horizon * DAY)
-        return
-    with tqdm(total=round(horizon), unit="day", desc="simulating", leave=False) as bar:
-        day = 0.0
-        while day < horizon:
-            step = min(5.0, horizon - day)
-            c.env.run(until=(day + step) * DAY)
-            day += step
-            bar.update(round(day) - bar.n)
+    else:
+        with tqdm(total=round(horizon), unit="day", desc="simulating", leave=False) as bar:
+            day = 0.0
+            while day < horizon:
+                step = min(5.0, horizon - day)
+                c.env.run(until=(day + step) * DAY)
+                day += step
+                bar.update(round(day) - bar.n)
+
+
+def _run_out(c: Ctx, day: float, cap: float) -> None:
+    """Continue in 5-day steps until every request has ended or the cap is reached."""
+    outcome = c.log.outcome
+    while day < cap and OPEN in outcome:
+        day = min(day + 5.0, cap)
+        c.env.run(until=day * DAY)
 
 
 def _requests_frame(c: Ctx) -> pd.DataFrame:

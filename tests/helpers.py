@@ -57,7 +57,7 @@ def item(key: str, steps: list[StepSpec], documents: tuple[str, ...] = (), *, mi
          pickup: bool = False) -> ItemSpec:
     """An item with no demand of its own (needs are injected)."""
     return ItemSpec(key, key, key, 0.0, "person", (), 1.0, None, (1.0,) * 12, documents, missing,
-                    False, True, pickup, False, tuple(steps))
+                    False, True, pickup, False, tuple(steps), None, "poisson", 0.0)
 
 
 def step(dept_key: str, counter: float = 0.0, back: float = 0.0, review: float = 0.0,

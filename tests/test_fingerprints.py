@@ -18,17 +18,17 @@ import govsim
 SHORT = ["run.horizon_days=60"]
 
 DIGESTS = {
-    "default": "3396a9823ee26de8",
-    "shared_data": "b4aa24ec0620c6cb",
-    "one_window": "777d447b19235f94",
-    "online_first": "764b860c7a34645e",
-    "digital_only": "b30569c87725a627",
-    "inclusive": "063a729cffc8dd28",
-    "proactive_shared": "c2d65ecc579f60b6",
-    "security_strong": "bfe6cce3a9b5f4b6",
-    "mmc": "f5a6b0d13394da57",
-    "everything": "bd26ec8b3198b388",
-    "in_person_complaints": "096620aba60985bd",
+    "default": "9d43f1dec9393955",
+    "shared_data": "5e1d5a7777a43d4b",
+    "one_window": "aadb38ebf1374dc5",
+    "online_first": "9b515795d6e5b9cc",
+    "digital_only": "3e6895646fd979f0",
+    "inclusive": "3637d1fa22c3410d",
+    "proactive_shared": "757039744c6134e9",
+    "security_strong": "84bc64277f191d0d",
+    "mmc": "eec8b3da08493ff7",
+    "everything": "5967c867469ab7e5",
+    "in_person_complaints": "6dcb8f671f76a099",
 }
 
 OVERRIDES = {

@@ -55,6 +55,7 @@ def scenarios(draw: st.DrawFn) -> list[str]:
         f"departments.social_security.windows={draw(st.integers(1, 4))}",
         f"departments.civil_affairs.windows={draw(st.integers(1, 3))}",
         f"departments.village_committee.backoffice_staff={draw(st.integers(1, 3))}",
+        "services.items.medical_insurance.schedule=poisson",   # a rate other than once a year
         f"services.items.medical_insurance.rate_per_year={draw(st.floats(0, 4)):.3f}",
         f"services.items.dibao.rate_per_year={draw(st.floats(0, 0.5)):.3f}",
         f"behaviour.max_failed_trips={draw(st.integers(1, 5))}",
@@ -80,14 +81,16 @@ def _parallel_bound(sc: govsim.Scenario) -> dict[str, int]:
 
 def check_invariants(result: govsim.RunResult) -> None:
     sc, df, k = result.scenario, result.requests, result.kpis
-    horizon = sc.run.horizon_days
+    horizon = sc.run.horizon_days + sc.run.runout_days   # needs arise in the horizon, end by the run-out
     # one outcome per request
     assert df["request_id"].is_unique and (df["request_id"].to_numpy() == np.arange(len(df))).all()
     assert df["outcome"].notna().all()
     assert set(df["outcome"].astype(str)) <= {"completed", "abandoned", "open"}
     assert k["requests"] == len(df)
     if len(df):
-        assert k["completion_rate"] + k["abandon_rate"] + k["open_rate"] == pytest.approx(1.0)
+        abandoned = float((df["outcome"] == "abandoned").mean())   # abandon_rate is over applications
+        assert k["completion_rate"] + abandoned + k["open_rate"] == pytest.approx(1.0)
+        assert k["unmet_need_rate"] == pytest.approx(1.0 - k["completion_rate"])
     done = (df["outcome"] == "completed").to_numpy()
     # no negative times or costs
     for col in TIME_COLUMNS:
@@ -147,7 +150,9 @@ def test_a_busy_scenario_keeps_the_invariants():
     sc = govsim.load_scenario([
         "governance.handoff=electronic", "+services.items.dibao.steps.1.parallel=true",
         "+services.items.dibao.steps.2.parallel=true", "services.items.dibao.rate_per_year=2",
-        "services.items.medical_insurance.rate_per_year=4", "departments.social_security.windows=1",
+        "services.items.medical_insurance.schedule=poisson",
+        "services.items.medical_insurance.rate_per_year=4",
+        "departments.social_security.windows=1",
         "population.residents_per_township=3000", "run.horizon_days=30", "run.sample_interval_min=30"])
     r = govsim.simulate(sc, 7)
     assert (r.requests["outcome"] == "completed").sum() > 50
@@ -167,7 +172,7 @@ def test_littles_law_on_mmc(windows, load, seed):
     days = 30
     sc = govsim.load_scenario(["scenario=mmc", f"mmc.windows={windows}",
                                f"mmc.arrivals_per_hour={arrivals:.4f}", f"run.horizon_days={days}",
-                               "run.sample_interval_min=5"])
+                               "run.sample_interval_min=5", "run.warmup_days=0", "run.runout_days=0"])
     r = govsim.simulate(sc, seed)
     lq = r.timeseries["queue"].mean()                # time average (equally spaced samples)
     lam = len(r.requests) / (days * 1440.0)          # arrivals per minute

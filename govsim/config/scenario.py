@@ -29,6 +29,7 @@ __all__ = [
     "PopulationSpec",
     "ProactiveSpec",
     "RunSpec",
+    "SatisfactionSpec",
     "Scenario",
     "SecuritySpec",
     "StepSpec",
@@ -122,6 +123,11 @@ class ItemSpec:
     pickup: bool
     proactive: bool
     steps: tuple[StepSpec, ...]
+    # measurement: the promised days (承诺时限) satisfaction compares turnaround with (None: no
+    # promise), and whether needs are a once-a-year obligation or event-driven (Poisson)
+    promised_days: float | None
+    schedule: Literal["poisson", "annual"]
+    unmet_value: float     # yuan lost to the villager when a need is not met: assumption
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,6 +333,18 @@ class RunSpec:
     start_weekday: int
     start_month: int
     sample_interval_min: float
+    runout_days: float     # after the horizon: no new needs, run until all ended or this cap
+    warmup_days: float     # needs in the first warmup_days are simulated but left out of the KPIs
+
+
+@dataclass(frozen=True, slots=True)
+class SatisfactionSpec:
+    """The rule of the per-request satisfaction indicator (assumptions; see govsim.satisfaction)."""
+
+    max_trips: int                # more trips than this: dissatisfied
+    max_wait_min: float        # more minutes queuing than this: dissatisfied
+    late_factor: float          # turnaround from application > promised_days x this: dissatisfied
+    fallback_dissatisfies: bool   # a failed online session that forced another channel
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,6 +366,7 @@ class Scenario:
     costs: CostSpec
     security: SecuritySpec
     proactive: ProactiveSpec
+    satisfaction: SatisfactionSpec
 
     def to_dict(self) -> dict[str, Any]:
         """A plain, JSON-able dict of every value (for hashing and manifests)."""

@@ -30,6 +30,7 @@ from govsim.config.scenario import (
     PopulationSpec,
     ProactiveSpec,
     RunSpec,
+    SatisfactionSpec,
     Scenario,
     SecuritySpec,
     StepSpec,
@@ -70,6 +71,7 @@ def build_scenario(cfg: Mapping[str, Any]) -> Scenario:
         costs=_costs(root.child("costs")),
         security=_security(root.child("security")),
         proactive=_proactive(root.child("proactive")),
+        satisfaction=_satisfaction(root.child("satisfaction")),
     )
     root.done()
     check_budget(scenario, allow_large=cfg["run"].get("allow_large") is True)
@@ -233,9 +235,22 @@ def _item(
         pickup=r.flag("pickup"),
         proactive=r.flag("proactive"),
         steps=_steps(r, dept_keys),
+        promised_days=_promised(r),
+        schedule=cast(Any, r.choice("schedule", ("poisson", "annual"))),
+        unmet_value=r.number("unmet_value", 0.0, 1e9),
     )
     r.done()
+    if item.schedule == "annual" and (item.rate_per_year != 1.0 or item.total_per_hour is not None):
+        raise ScenarioError(r.key("schedule"), "annual", "needs rate_per_year: 1.0 and total_per_hour: null "
+                            "(an annual obligation comes once per eligible unit per year)")
     return item
+
+
+def _promised(r: Reader) -> float | None:
+    """The item's promised days (承诺时限), or None if it has none."""
+    if r.raw("promised_days") is None:
+        return None
+    return r.number("promised_days", 0.0, 36_500.0, lo_open=True)
 
 
 def _season(r: Reader) -> tuple[float, ...]:
@@ -496,6 +511,17 @@ def _costs(r: Reader) -> CostSpec:
     return spec
 
 
+def _satisfaction(r: Reader) -> SatisfactionSpec:
+    spec = SatisfactionSpec(
+        max_trips=r.integer("max_trips", 0, 1000),
+        max_wait_min=r.number("max_wait_min", 0.0, 1e9),
+        late_factor=r.number("late_factor", 0.0, 1e6, lo_open=True),
+        fallback_dissatisfies=r.flag("fallback_dissatisfies"),
+    )
+    r.done()
+    return spec
+
+
 def _behaviour(r: Reader) -> BehaviourSpec:
     spec = BehaviourSpec(
         reaction_days_max=r.number("reaction_days_max", 0.0, 365.0),
@@ -518,7 +544,12 @@ def _run(r: Reader) -> RunSpec:
         start_weekday=r.integer("start_weekday", 0, 6),
         start_month=r.integer("start_month", 1, 12),
         sample_interval_min=r.number("sample_interval_min", 0.0, 525_600.0, lo_open=True),
+        runout_days=r.number("runout_days", 0.0, 36_500.0),
+        warmup_days=r.number("warmup_days", 0.0, 36_500.0),
     )
     r.flag("allow_large", default=False)  # read by check_budget: force a run beyond the machine
     r.done()
+    if spec.warmup_days >= spec.horizon_days:
+        raise ScenarioError(r.key("warmup_days"), spec.warmup_days,
+                            f"must be less than run.horizon_days ({spec.horizon_days:g})")
     return spec

@@ -1,7 +1,10 @@
 """Needs for service over the horizon, generated per item, vectorised.
 
-Needs arrive as a non-homogeneous Poisson process per eligible unit (a person,
-or a household through its head) with a monthly seasonal profile. Each item
+Event-driven items (``schedule: poisson``) arrive as a non-homogeneous
+Poisson process per eligible unit (a person, or a household through its
+head) with a monthly seasonal profile. Once-a-year obligations (``schedule:
+annual``: pension re-certification, insurance payment ...) come exactly once
+per eligible unit per year, on a date drawn from the item's season. Each item
 draws from its own streams (eligibility, demand), so needs are identical
 across scenarios that share a seed and a population (common random numbers).
 """
@@ -62,6 +65,8 @@ def _item_needs(k: int, it: ItemSpec, pop: Population, run: RunSpec, horizon: fl
     edges, cum = _cumulative_season(it.season, run.start_month, horizon)
     if len(units) == 0:
         return np.empty(0), np.empty(0, dtype=np.int64)
+    if it.schedule == "annual":
+        return _annual_needs(it, units, run, horizon, rng)
     if it.total_per_hour is not None:
         n = rng.poisson(it.total_per_hour / 60.0 * cum[-1])
         who = units[rng.integers(0, len(units), size=n)]
@@ -70,6 +75,19 @@ def _item_needs(k: int, it: ItemSpec, pop: Population, run: RunSpec, horizon: fl
         who = np.repeat(units, counts)
     times = np.interp(rng.random(len(who)) * cum[-1], cum, edges)
     return times, who.astype(np.int64)
+
+
+def _annual_needs(it: ItemSpec, units: np.ndarray, run: RunSpec, horizon: float,
+                  rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Once a year per eligible unit, on a date drawn from the item's seasonal profile of that year."""
+    edges, cum = _cumulative_season(it.season, run.start_month, YEAR_MIN)
+    times, who = [], []
+    for year in range(int(np.ceil(horizon / YEAR_MIN))):
+        t = year * YEAR_MIN + np.interp(rng.random(len(units)) * cum[-1], cum, edges)
+        keep = t < horizon
+        times.append(t[keep])
+        who.append(units[keep])
+    return np.concatenate(times), np.concatenate(who).astype(np.int64)
 
 
 def _cumulative_season(season: tuple[float, ...], start_month: int,

@@ -27,6 +27,7 @@ def react(c: Ctx, i: int) -> Proc:
     """The villager's reaction delay between the need and acting on it."""
     if c.react_max > 0:
         yield c.env.timeout(c.draws.uni("react", i, 0) * c.react_max)
+    c.log.t_apply[i] = c.env.now   # the application starts: turnaround from application counts from here
 
 
 def check_exchange(c: Ctx, i: int, exchange: tuple[Task, ...]) -> list[Task]:

@@ -104,6 +104,9 @@ SCHEMA: tuple[Column, ...] = (
            "sent_back", 0),
     Column("no_channel", "bool", "flag", "no channel was usable (channel_final is 'none')", "no_channel",
            False),
+    # --- measurement (populations, turnaround from application) ---
+    Column("t_apply_day", "float64", "days", "when the villager acted on the need, after the reaction delay "
+           "(NaN: never applied, or granted without an application)", "t_apply", math.nan, per=_D),
 )
 _FIELDS = tuple(c for c in SCHEMA if c.field is not None)
 _EXTRA = (("t_end", math.nan),)   # the end time, from which turnaround_days is derived

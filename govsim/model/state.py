@@ -15,7 +15,7 @@ import numpy as np
 import simpy
 
 from govsim.model.calendar import DAY
-from govsim.model.draws import Draws
+from govsim.model.draws import draws_for
 from govsim.model.log import RequestLog
 from govsim.model.offices import BackOffice, Counter, open_offices
 from govsim.model.plan import RunPlan
@@ -114,4 +114,6 @@ def new_context(plan: RunPlan, draws: DrawSource | None = None) -> Ctx:
         platform=Platform.of(plan.apps), log=RequestLog(len(plan.needs)), home_at={},
         propensity=np.zeros(pop.size), registered=np.zeros((pop.size, max(plan.apps, 1)), dtype=bool),
         expected_wait=[plan.scenario.channels.choice.wait_prior_min] * len(counters))
-    return Ctx(plan, state, draws if draws is not None else Draws(streams, len(plan.needs)))
+    if draws is None:
+        draws = draws_for(plan.seed, [it.key for it in plan.scenario.items], plan.needs)
+    return Ctx(plan, state, draws)

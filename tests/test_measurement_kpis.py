@@ -1,0 +1,99 @@
+"""Populations, item-standardised gaps, unmet needs and per-outcome costs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import govsim
+from govsim.kpi_gaps import std_gap
+from govsim.kpi_registry import find
+
+SHORT = ["run.horizon_days=90"]
+AWARE = ["proactive.awareness_base=0.4", "proactive.awareness_literacy=0.2",
+         "proactive.awareness_elderly=0.1"]
+
+
+@pytest.fixture(scope="module")
+def default() -> govsim.RunResult:
+    return govsim.simulate(govsim.load_scenario(SHORT), 2)
+
+
+def test_std_gap_removes_the_item_mix() -> None:
+    # item 0: short for everyone; item 1: long for everyone; 60+ mostly need item 0
+    item = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    elderly = np.array([1, 1, 1, 0, 1, 0, 0, 0], dtype=bool)
+    days = np.array([2.0, 2.0, 2.0, 2.0, 10.0, 10.0, 10.0, 10.0])
+    everyone = np.ones(8, dtype=bool)
+    assert std_gap(days, elderly, everyone, item) == 0.0
+    assert days[elderly].mean() - days[~elderly].mean() == pytest.approx(4.0 - 8.0)
+
+
+def test_item_standardised_gaps_near_zero_without_an_age_mechanism(default: govsim.RunResult) -> None:
+    # offline_only default: age acts on trips and turnaround only through the item mix
+    # (knowledge depends on literacy, which differs by band: a small residual is allowed).
+    k = default.kpis
+    assert abs(k["elderly_trips_gap"]) > 0.3 and abs(k["elderly_trips_gap_std"]) < 0.1
+    assert abs(k["elderly_turnaround_gap"]) > 2.0 and abs(k["elderly_turnaround_gap_std"]) < 0.5
+    by_item = default.by("item")
+    assert {"elderly_trips_gap", "elderly_turnaround_gap", "unmet_need_gap"} <= set(by_item.columns)
+
+
+def test_trips_and_gaps_count_applications_not_needs() -> None:
+    on = ["proactive=on", *SHORT]
+    full = govsim.simulate(govsim.load_scenario(on), 4).kpis
+    low = govsim.simulate(govsim.load_scenario([*on, *AWARE]), 4).kpis
+    assert low["applications"] < 0.9 * full["applications"]        # take-up fell
+    assert low["unmet_need_rate"] > full["unmet_need_rate"] + 0.05
+    # over applications, trips and their gap move by little (tolerance: 0.05 trips, 0.1 for the gap,
+    # against a fall of 0.15-0.2 trips per need when unaware needs counted as zero trips)
+    assert abs(low["trips_mean"] - full["trips_mean"]) < 0.05
+    # the raw gap still moves with the item mix of who applies; the item-standardised gap does not
+    assert abs(low["elderly_trips_gap_std"] - full["elderly_trips_gap_std"]) < 0.1
+    assert low["abandon_rate"] < 0.01                                # never applied is not abandoned
+
+
+def test_cost_per_completed_and_unmet_needs(default: govsim.RunResult) -> None:
+    k, req = default.kpis, default.requests
+    done = float((req["outcome"] == "completed").sum())
+    assert k["gov_cost_per_completed"] == pytest.approx(k["gov_cost"] / done)
+    assert k["villager_cost_per_completed"] == pytest.approx(k["villager_cost"] / done)
+    assert k["unmet_needs"] == len(req) - done
+    assert k["unmet_need_rate"] == pytest.approx(k["unmet_needs"] / len(req))
+    assert k["turnaround_from_application_days_mean"] <= k["turnaround_days_mean"]
+
+
+def test_digital_only_is_not_cheaper_per_completed_than_offline_only() -> None:
+    off = govsim.simulate(govsim.load_scenario(SHORT), 5).kpis
+    dig = govsim.simulate(govsim.load_scenario(["channels=digital_only", *SHORT]), 5).kpis
+    assert dig["unmet_need_rate"] > off["unmet_need_rate"]
+    assert dig["gov_cost_per_completed"] > off["gov_cost_per_completed"]
+
+
+def test_every_new_kpi_declares_its_population() -> None:
+    assert find("trips_mean").population == "applications"
+    assert find("abandon_rate").population == "applications"
+    assert find("unmet_need_rate").population == "needs"
+    assert find("no_access_rate").population == "needs"
+    assert find("elderly_turnaround_gap_std").population == "completed"
+
+
+def test_closed_counter_staff_cut_pays_fewer_posts_than_redeployed() -> None:
+    short = ["channels=digital_only", *SHORT]
+    kept = govsim.simulate(govsim.load_scenario([*short, "channels.closed_counter_staff=redeployed"]),
+                           5).kpis
+    cut = govsim.simulate(govsim.load_scenario([*short, "channels.closed_counter_staff=cut"]), 5).kpis
+    salary_days = 80_000.0 * 90 / 365.0
+    assert kept["gov_cost_staff"] - cut["gov_cost_staff"] >= salary_days          # at least one post cut
+    assert cut["gov_cost_staff"] > 0
+    # closing counters does not make an outcome cheaper than at the counters, even with posts cut
+    off = govsim.simulate(govsim.load_scenario(SHORT), 5).kpis
+    assert cut["gov_cost_per_completed"] > off["gov_cost_per_completed"]
+
+
+def test_unmet_needs_are_valued_per_item(default: govsim.RunResult) -> None:
+    req, sc = default.requests, default.scenario
+    unmet = req[req["outcome"] != "completed"]
+    expected = sum(sc.item(str(k)).unmet_value for k in unmet["item"])
+    assert default.kpis["unmet_need_value"] == pytest.approx(expected)
+    assert sc.item("dibao").unmet_value > 0

@@ -1,0 +1,61 @@
+"""Run-out after the horizon, warm-up for steady state, and Erlang C at load 0.95."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import govsim
+from govsim.steady_state import SteadyStateWarning, relaxation_minutes
+from govsim.theory import mmc_mean_wait
+
+
+def test_run_out_completes_the_cohort_and_no_need_arises_after_the_horizon() -> None:
+    short = ["run.horizon_days=60"]
+    cut = govsim.simulate(govsim.load_scenario([*short, "run.runout_days=0"]), 3)
+    out = govsim.simulate(govsim.load_scenario(short), 3)
+    assert len(cut.requests) == len(out.requests)                 # same needs, same cohort
+    assert out.requests["t_need_day"].max() < 60.0
+    assert cut.kpis["completion_rate"] < 0.9                       # censored at day 60
+    assert out.kpis["completion_rate"] > 0.99                      # near 1 once they may finish
+    assert out.kpis["open_rate"] == 0.0
+    # the utilisation table stays over the horizon (the run-out does not dilute or inflate it)
+    pd_cut, pd_out = cut.utilisation["utilisation"], out.utilisation["utilisation"]
+    assert np.allclose(pd_cut.to_numpy(), pd_out.to_numpy())
+
+
+def test_warm_up_needs_are_left_out_and_validation_names_the_key() -> None:
+    sc = govsim.load_scenario(["scenario=mmc", "run.horizon_days=6", "run.warmup_days=2"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SteadyStateWarning)
+        r = govsim.simulate(sc, 1)
+    assert r.requests["t_need_day"].min() >= 2.0
+    with pytest.raises(govsim.ScenarioError, match=r"^run\.warmup_days = 6"):
+        govsim.load_scenario(["run.horizon_days=6", "run.warmup_days=6"])
+
+
+def test_short_steady_state_run_at_high_load_warns() -> None:
+    sc = govsim.load_scenario(["scenario=mmc", "mmc.arrivals_per_hour=17.1", "run.horizon_days=10",
+                               "run.warmup_days=1"])
+    with pytest.warns(SteadyStateWarning, match="counter desk"):
+        govsim.simulate(sc, 1)
+    # 3 windows of 10 minutes at load 0.95: relaxation about 3.6 days
+    assert relaxation_minutes(0.95, 3, 10.0) / 1440.0 == pytest.approx(3.6, abs=0.05)
+
+
+@pytest.mark.slow
+def test_mmc_at_load_095_with_warm_up_within_its_confidence_interval_of_erlang_c() -> None:
+    # load 0.95: 17.1 arrivals an hour, 3 windows, 10 minutes; relaxation 3.6 days, so a
+    # 25-day warm-up and 475 measured days (130 relaxation times) per replication
+    sc = govsim.load_scenario(["scenario=mmc", "mmc.arrivals_per_hour=17.1", "run.horizon_days=500",
+                               "run.warmup_days=25"])
+    theory = mmc_mean_wait(3, 17.1 / 60.0, 10.0)                        # 60.47 minutes
+    waits = np.array([govsim.simulate(sc, seed).requests["window_wait_min"].mean() for seed in range(5)])
+    half = stats.t.ppf(0.995, len(waits) - 1) * waits.std(ddof=1) / np.sqrt(len(waits))
+    assert abs(waits.mean() - theory) <= half, (waits, theory, half)   # 99% CI of the replication mean
+    # replication means at load 0.95 spread by about 15 % even over 475 days: the 99% CI is about
+    # +-23 %; it must stay below +-30 % to be a test at all
+    assert half < 0.30 * theory
