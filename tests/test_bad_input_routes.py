@@ -133,7 +133,7 @@ OVERRIDES: list[tuple[str, list[str], str]] = [
     ("outages_tiny", [ONLINE, "platform.mtbf_hours=1e-9", "platform.mttr_hours=1e-9"],
      "platform.mtbf_hours"),
     ("mmc_arrivals_1e9", ["scenario=mmc", "mmc.arrivals_per_hour=1e9"], "run.horizon_days"),
-    ("pension_rate_365", ["services.items.pension_recert.rate_per_year=365",
+    ("hukou_rate_365", ["services.items.household_registration.rate_per_year=365",
                           "population.townships=20"], "run.horizon_days"),
 ]
 

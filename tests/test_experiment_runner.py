@@ -110,7 +110,7 @@ def test_comparison_finds_the_effect(tmp_path: Path) -> None:
     res = run(fake_spec(replications=6), tmp_path)
     row = res.comparison.set_index(["kpi", "scenario"]).loc[("trips_mean", "better")]
     assert row["diff_mean"] == pytest.approx(-0.3) and not row["inconclusive"]
-    assert row["sentence"].startswith("better vs base — Trips per need: 0.30 trips fewer (95% CI")
+    assert row["sentence"].startswith("better vs base — Trips per application: 0.30 trips fewer (95% CI")
     assert "Holm p" in res.table()
 
 
@@ -214,7 +214,7 @@ def test_compare_cli_reads_experiment_dirs(tmp_path: Path,
     run(fake_spec(), tmp_path / "e")
     assert compare_main([str(tmp_path / "e"), "--kpi", "trips_mean",
                          "--out", str(tmp_path / "c.csv")]) == 0
-    assert "better vs base — Trips per need: 0.30 trips fewer" in capsys.readouterr().out
+    assert "better vs base — Trips per application: 0.30 trips fewer" in capsys.readouterr().out
     assert pd.read_csv(tmp_path / "c.csv")["scenario"].tolist() == ["base", "better", "same"]
     assert compare_main([str(tmp_path / "missing")]) == 2
 
@@ -232,7 +232,7 @@ def test_compare_cli_reads_a_multirun_dir(tmp_path: Path,
         pd.Series({"trips_mean": trips}).to_csv(job / "kpis.csv")
     assert compare_main([str(tmp_path / "multirun")]) == 0  # baseline: first job's scenario
     out = capsys.readouterr().out
-    assert "governance=shared vs governance=siloed — Trips per need: 2.0 trips fewer" in out
+    assert "governance=shared vs governance=siloed — Trips per application: 2.0 trips fewer" in out
 
 
 def test_every_shipped_experiment_has_a_one_sentence_question() -> None:

@@ -102,7 +102,7 @@ def test_replications_for_precision() -> None:
 
 def test_sentence_wording() -> None:
     assert sentence("shared_data", "siloed", "trips_mean", -1.9, -2.0, -1.8) == (
-        "shared_data vs siloed — Trips per need: 1.9 trips fewer (95% CI 1.8 to 2.0)")
+        "shared_data vs siloed — Trips per application: 1.9 trips fewer (95% CI 1.8 to 2.0)")
     assert sentence("a", "b", "completion_rate", 0.05, 0.02, 0.08) == (
         "a vs b — Completed by the horizon: 5.0 percentage points higher (95% CI 2.0 to 8.0)")
     assert sentence("a", "b", "zero_trip_share", -0.1, -0.2, -0.05) == (
@@ -124,7 +124,7 @@ def test_sentences_put_shares_and_gaps_in_percentage_points() -> None:
 
 def test_sentences_in_chinese_use_registry_names_and_units() -> None:
     zh = sentence("p", "r", "trips_mean", -0.17, -0.18, -0.16, lang="zh")
-    assert zh == "p 对比 r — 每项需求出行趟数:少0.17趟(95%置信区间 0.16 至 0.18)"
+    assert zh == "p 对比 r — 每件申请出行趟数:少0.17趟(95%置信区间 0.16 至 0.18)"
     pp = sentence("p", "r", "take_up_rate", 0.397, 0.393, 0.401, lang="zh")
     assert "高39.7个百分点" in pp
 

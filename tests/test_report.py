@@ -12,6 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from govsim.kpi_registry import KPIS
+
 sys.path.insert(0, str(Path(__file__).parent))
 from test_experiment_fakes import fake_load, fake_simulate, fake_spec
 
@@ -53,11 +55,11 @@ def test_report_has_question_findings_table_and_figures(stored: Path, tmp_path: 
     assert exp.question and exp.question in page
     found = _findings(page)
     assert 3 <= len(found) <= 5
-    assert any(f.startswith("shared_data vs siloed — Trips per need: ") for f in found)
+    assert any(f.startswith("shared_data vs siloed — Trips per application: ") for f in found)
     # the page opens with plain sentences of what changed, KPIs under their human names
     lead = page.split("<div class=\"lead\">", 1)[1].split("</div>", 1)[0]
     assert 3 <= lead.count("<p>") <= 5 and "Under shared_data, " in lead
-    assert "<td>Trips per need</td>" in page and "<code>trips_mean</code>" in page
+    assert "<td>Trips per application</td>" in page and "<code>trips_mean</code>" in page
     assert str(out) not in page and "/tmp/" not in page  # no machine path
     assert "<h2>Comparison with the baseline</h2>" in page and "<table>" in page
     figs = sorted((out / "figures").glob("*.png"))
@@ -81,8 +83,8 @@ def test_findings_are_computed_from_the_stored_numbers(stored: Path, tmp_path: P
     summary.loc[hit, "value"] += 0.5  # shared_data now makes more trips than siloed
     summary.to_parquet(out / "summary.parquet", index=False)
     after = _findings(build_report(out, figures=["means"]).read_text(encoding="utf-8"))
-    trips_before = next(f for f in before if "Trips per need" in f)
-    trips_after = next(f for f in after if "Trips per need" in f)
+    trips_before = next(f for f in before if "Trips per application" in f)
+    trips_after = next(f for f in after if "Trips per application" in f)
     assert trips_before != trips_after
     assert "trips more (95% CI" in trips_after
 
@@ -225,10 +227,10 @@ def test_chinese_report_beside_the_english_one(stored: Path, tmp_path: Path) -> 
     assert "href=\"report.zh.html\"" in en and "href=\"report.html\"" in zh
     assert '<html lang="zh-CN">' in zh
     # KPI names, descriptions, findings and items in Chinese; identifiers kept for researchers
-    assert "<td>每项需求出行趟数</td>" in zh and "<code>trips_mean</code>" in zh
-    assert "每项需求前往村外办事机构的平均趟数" in zh  # trips_mean's description
-    assert "变化了什么、对谁" in zh and "shared_data方案下,每项需求出行趟数为" in zh
-    assert "shared_data 对比 siloed — 每项需求出行趟数:" in zh
+    assert "<td>每件申请出行趟数</td>" in zh and "<code>trips_mean</code>" in zh
+    assert KPIS["trips_mean"].description("zh") in zh  # trips_mean's description, from the registry
+    assert "变化了什么、对谁" in zh and "shared_data方案下,每件申请出行趟数为" in zh
+    assert "shared_data 对比 siloed — 每件申请出行趟数:" in zh
     assert "<td>养老金资格认证</td>" in zh
     assert zh.count(IMG) == 3
     meta = json.loads((out / "report.json").read_text(encoding="utf-8"))
@@ -246,4 +248,4 @@ def test_without_a_cjk_font_the_chinese_report_shows_the_english_figures(
     build_report(out, figures=["means"])
     assert [p.name for p in (out / "figures").glob("*.png")] == ["means.png"]
     zh = (out / "report.zh.html").read_text(encoding="utf-8")
-    assert zh.count(IMG) == 1 and "<td>每项需求出行趟数</td>" in zh
+    assert zh.count(IMG) == 1 and "<td>每件申请出行趟数</td>" in zh

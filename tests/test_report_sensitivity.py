@@ -14,10 +14,10 @@ def _table(a: float, b: float) -> pd.DataFrame:
 
 def test_the_top_input_and_ratio_come_from_the_numbers():
     (f,) = sensitivity_findings(_table(0.4, 0.1))
-    assert f.text.startswith("Trips per need (trips_mean): demand matters most")
+    assert f.text.startswith("Trips per application (trips_mean): demand matters most")
     assert "4.0 times" in f.text and "demand影响最大" in f.text_zh
     (g,) = sensitivity_findings(_table(0.1, 0.4))
-    assert g.text.startswith("Trips per need (trips_mean): staff matters most")
+    assert g.text.startswith("Trips per application (trips_mean): staff matters most")
     assert g.scenario == "staff"
 
 
