@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from govsim.errors import ScenarioError
+from govsim.processes import pid_running
 
 __all__ = ["DAMAGED", "MISSING", "MODEL_CHANGED", "OK", "RunStore", "canonical_json", "file_digest",
            "run_key"]
@@ -217,19 +218,6 @@ def _abandoned(path: Path) -> bool:
             return True
     if host != socket.gethostname():
         return time.time() - at > CLAIM_TTL_SECONDS
-    return not _running(pid)
+    return not pid_running(pid)
 
 
-def _running(pid: int) -> bool:
-    """Whether process ``pid`` runs on this host (a zombie, dead but not reaped, does not)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True  # no /proc (not Linux): trust kill(pid, 0)

@@ -27,6 +27,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
 
 from govsim.errors import ExecutorError, ScenarioError
+from govsim.processes import pid_running
 
 __all__ = ["EXECUTORS", "MapFn", "check_address", "check_executor", "cores", "make_executor"]
 
@@ -110,23 +111,13 @@ def _die_with_parent(parent: int) -> None:
 
     def watch() -> None:
         while True:
-            if os.getppid() != parent and not _alive(parent):
+            if os.getppid() != parent and not pid_running(parent):
                 os._exit(1)
             time.sleep(0.5)
 
-    if os.getppid() != parent and not _alive(parent):  # died before prctl took effect
+    if os.getppid() != parent and not pid_running(parent):  # died before prctl took effect
         os._exit(1)
     threading.Thread(target=watch, name="govsim-parent-watchdog", daemon=True).start()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 @contextmanager
