@@ -50,7 +50,9 @@ from typing import Any
 import yaml
 
 from govsim.errors import ScenarioError
+from govsim.experiment.discover_spec import DiscoverSpec, parse_discover
 from govsim.experiment.morris_spec import MorrisSpec, parse_morris
+from govsim.experiment.sobol_spec import SobolSpec, parse_sobol
 
 __all__ = ["ExperimentSpec", "ScenarioSpec", "SizeSpec", "list_experiments", "load_spec"]
 
@@ -58,13 +60,13 @@ _TOP_KEYS = {
     "name", "question", "base", "scenarios", "baseline", "replications", "base_seed", "kpis",
     "sizes", "crn", "target_kpi", "target_rel_halfwidth", "max_replications", "batch",
     "figures", "description", "levers", "uncertainties", "findings", "kind", "morris",
-    "headline",
+    "headline", "discover", "sobol",
 }
-KINDS = ("scenarios", "morris")
+KINDS = ("scenarios", "morris", "discover", "sobol")
 MAX_REPLICATIONS = 10_000
 MAX_RUNS = 100_000   # scenarios x replications of one experiment
 # figure kinds a spec may declare under ``figures:`` (drawn by govsim.report.figures)
-FIGURE_KINDS = ("means", "distributions", "timeseries", "scatter", "ranking")
+FIGURE_KINDS = ("means", "distributions", "timeseries", "scatter", "ranking", "prim", "sobol")
 _FIGURE_NEEDS = {"scatter": ("x", "y"), "ranking": ("table", "value", "label")}
 
 
@@ -83,6 +85,8 @@ class SizeSpec:
     replications: int | None = None
     overrides: tuple[str, ...] = ()
     trajectories: int | None = None  # Morris trajectories (kind: morris only)
+    points: int | None = None  # Latin hypercube points (kind: discover only)
+    n_base: int | None = None  # Saltelli base sample (kind: sobol only)
 
 
 @dataclass(frozen=True)
@@ -109,10 +113,15 @@ class ExperimentSpec:
     kind: str = "scenarios"  # or "morris": scenarios come from the morris design
     morris: MorrisSpec | None = None  # the design of a kind: morris spec
     headline: str | None = None  # "scenario:kpi", the report's and index's headline finding
+    discover: DiscoverSpec | None = None  # the design of a kind: discover spec
+    sobol: SobolSpec | None = None  # the design of a kind: sobol spec
 
     def __post_init__(self) -> None:
         if isinstance(self.morris, dict):  # e.g. with_options(morris={...}): parse and check
             object.__setattr__(self, "morris", parse_morris(self.morris))
+        for key, parse in (("discover", parse_discover), ("sobol", parse_sobol)):
+            if isinstance(getattr(self, key), dict):
+                object.__setattr__(self, key, parse(getattr(self, key)))
         validate(self)
 
     @property
@@ -136,8 +145,13 @@ class ExperimentSpec:
         morris = self.morris
         if s.trajectories is not None and morris is not None:
             morris = dataclasses.replace(morris, trajectories=s.trajectories)
+        discover, sobol = self.discover, self.sobol
+        if s.points is not None and discover is not None:
+            discover = dataclasses.replace(discover, points=s.points)
+        if s.n_base is not None and sobol is not None:
+            sobol = dataclasses.replace(sobol, n_base=s.n_base)
         return dataclasses.replace(self, replications=reps, base=self.base + s.overrides,
-                                   morris=morris)
+                                   morris=morris, discover=discover, sobol=sobol)
 
     def with_options(self, **options: Any) -> ExperimentSpec:
         """A copy with top-level fields replaced (e.g. ``replications=5``); validated."""
@@ -153,9 +167,12 @@ def validate(spec: ExperimentSpec) -> None:
     """Raise :class:`ScenarioError` for an experiment that cannot be run."""
     if spec.kind not in KINDS:
         raise ScenarioError("kind", spec.kind, f"must be one of {list(KINDS)}")
-    if spec.kind == "morris":
-        if not isinstance(spec.morris, MorrisSpec):
-            raise ScenarioError("morris", spec.morris, "a kind: morris spec needs a morris: mapping")
+    if spec.kind in ("morris", "discover", "sobol"):
+        block, typ = getattr(spec, spec.kind), {"morris": MorrisSpec, "discover": DiscoverSpec,
+                                                "sobol": SobolSpec}[spec.kind]
+        if not isinstance(block, typ):
+            raise ScenarioError(spec.kind, block, f"a kind: {spec.kind} spec needs a "
+                                f"{spec.kind}: mapping")
         if not spec.scenarios:  # scenarios are generated from the design
             _check_int("replications", spec.replications, 1, MAX_REPLICATIONS)
             _check_figures(spec.figures)
@@ -264,12 +281,14 @@ def spec_from_dict(data: dict[str, Any], name: str = "experiment") -> Experiment
     morris = parse_morris(data.get("morris")) if kind == "morris" or "morris" in data else None
     if morris is not None and not kpis:
         kpis = list(morris.outputs)
+    discover = parse_discover(data.get("discover")) if kind == "discover" or "discover" in data else None
+    sobol = parse_sobol(data.get("sobol")) if kind == "sobol" or "sobol" in data else None
     return ExperimentSpec(
         name=str(data.get("name", name)),
         question=str(data.get("question", "")),
         scenarios=scenarios,
         baseline=str(data.get("baseline", scenarios[0].name if scenarios else "")),
-        replications=data.get("replications", 1 if kind == "morris" else 10),
+        replications=data.get("replications", 1 if kind in ("morris", "sobol") else 10),
         base_seed=data.get("base_seed", 12345),
         kpis=tuple(str(k) for k in kpis),
         base=_overrides("base", data.get("base")),
@@ -285,10 +304,12 @@ def spec_from_dict(data: dict[str, Any], name: str = "experiment") -> Experiment
         kind=kind,
         morris=morris,
         headline=None if data.get("headline") is None else str(data["headline"]),
+        discover=discover,
+        sobol=sobol,
     )
 
 
-_SIZE_KEYS = {"replications", "overrides", "trajectories"}
+_SIZE_KEYS = {"replications", "overrides", "trajectories", "points", "n_base"}
 
 
 def _sizes(value: object) -> dict[str, SizeSpec]:
@@ -307,11 +328,12 @@ def _sizes(value: object) -> dict[str, SizeSpec]:
             raise ScenarioError(f"{key}.{bad[0]}", v[bad[0]], f"unknown key; allowed: {sorted(_SIZE_KEYS)}")
         if v.get("replications") is not None:
             _check_int(f"{key}.replications", v["replications"], 1, MAX_REPLICATIONS)
-        if v.get("trajectories") is not None:
-            _check_int(f"{key}.trajectories", v["trajectories"], 2, MAX_REPLICATIONS)
+        for k, low in (("trajectories", 2), ("points", 4), ("n_base", 2)):
+            if v.get(k) is not None:
+                _check_int(f"{key}.{k}", v[k], low, MAX_REPLICATIONS)
         out[str(name)] = SizeSpec(v.get("replications"), _overrides(f"{key}.overrides",
                                                                     v.get("overrides")),
-                                  v.get("trajectories"))
+                                  v.get("trajectories"), v.get("points"), v.get("n_base"))
     return out
 
 

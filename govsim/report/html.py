@@ -18,8 +18,10 @@ import pandas as pd
 
 from govsim.kpi_registry import Lang
 from govsim.report.data import StoredExperiment, load_experiment
+from govsim.report.discover_report import discover_findings, discover_section
 from govsim.report.figures import Figure, build_figures
 from govsim.report.findings import Finding, select_findings, sensitivity_findings
+from govsim.report.sobol_report import sobol_findings, sobol_section
 from govsim.report.style import figure_lang
 from govsim.report.tables import (
     comparison_html,
@@ -146,6 +148,7 @@ def render_report(exp: StoredExperiment, figures: Sequence[Figure], findings: li
 {f"<p>{e(desc)}</p>" if desc else ""}
 <h2>{h['findings']}</h2>
 {_findings_html(findings, exp.comparison, lang)}
+{discover_section(exp, lang)}{sobol_section(exp, lang)}
 <h2>{h['comparison']}</h2>
 <p>{e(_w('comparison_note', lang))}</p>
 {comparison_html(exp.comparison, exp.baseline, lang)}
@@ -169,6 +172,12 @@ def findings_of(exp: StoredExperiment, hints: Any = None) -> list[Finding]:
     screening = exp.out_dir / "sensitivity.csv"
     if screening.is_file():   # a Morris screening: findings are about inputs, not scenarios
         return sensitivity_findings(pd.read_csv(screening))
+    if (exp.out_dir / "discover.csv").is_file():  # scenario discovery: where policies fail
+        return discover_findings(pd.read_csv(exp.out_dir / "discover.csv"))
+    if (exp.out_dir / "sobol.csv").is_file():  # Sobol indices: findings are about inputs
+        warn = exp.out_dir / "sobol_warnings.csv"
+        return sobol_findings(pd.read_csv(exp.out_dir / "sobol.csv"),
+                              pd.read_csv(warn) if warn.is_file() else None)
     return select_findings(exp.comparison, exp.baseline, hints, exp.kpis,
                            exp.spec.get("headline"))
 
