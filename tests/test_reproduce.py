@@ -11,10 +11,11 @@ from govsim.experiment.reproduce import main, shipped_experiments
 from govsim.report.artefacts import artefact_problems
 
 
-def test_nine_experiments_are_shipped():
+def test_the_shipped_experiments_are_listed_in_order():
     assert shipped_experiments() == [
         "e1_data_sharing", "e2_channels_divide", "e3_inclusive_interventions", "e4_fragmentation",
-        "e5_outages", "e6_back_office", "e7_openness_security", "e8_proactive", "e9_sensitivity"]
+        "e5_outages", "e6_back_office", "e7_openness_security", "e8_proactive", "e9_sensitivity",
+        "e11_discover_digital_only", "e12_sobol"]
 
 
 def test_reproduce_writes_small_results_and_an_index(tmp_path):

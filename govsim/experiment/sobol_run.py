@@ -11,7 +11,8 @@
 3. averages each output over replications per point and computes S1 and ST with their
    bootstrap intervals (:func:`govsim.decide.sobol.sobol_indices`),
 4. writes ``sobol.csv`` (output, input, S1, S1_low, S1_high, ST, ST_low, ST_high) and
-   ``sobol_warnings.csv`` (output, warning: where the intervals are too wide to rank).
+   ``sobol_warnings.csv`` (output, warning, warning_zh: where the intervals are too wide
+   to rank).
 
 An output with a failed or undefined point is not analysed (its rows are NaN and a
 warning says so): Saltelli's estimators need every point.
@@ -77,15 +78,19 @@ def analyse(s: SobolSpec, summary: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
         if not np.isfinite(y).all():
             bad = int((~np.isfinite(y)).sum())
             warnings.append((out, f"{out}: {bad} of {n} design points have no value (failed "
-                                  "runs or an undefined KPI); its indices are not computed."))
+                                  "runs or an undefined KPI); its indices are not computed.",
+                             f"{out}:{n}个设计点中有{bad}个没有取值(运行失败或指标无定义),"
+                             "未计算其指数。"))
             frames.append(pd.DataFrame({"output": out, "input": [i.name for i in s.inputs]}))
             continue
         table = sobol_indices(s.sobol_inputs(), y, seed=s.seed, num_resamples=s.num_resamples,
                               conf_level=s.conf_level)
-        warnings += [(out, w) for w in ranking_warnings(table, out, max_width=s.max_width)]
+        en, zh = (ranking_warnings(table, out, max_width=s.max_width, lang=lang)
+                  for lang in ("en", "zh"))
+        warnings += [(out, w, z) for w, z in zip(en, zh, strict=True)]
         frames.append(table.assign(output=out))
     indices = pd.concat(frames, ignore_index=True).reindex(columns=COLUMNS)
-    return indices, pd.DataFrame(warnings, columns=["output", "warning"])
+    return indices, pd.DataFrame(warnings, columns=["output", "warning", "warning_zh"])
 
 
 @dataclass

@@ -28,6 +28,11 @@ from govsim.report.tables import e
 
 __all__ = ["discover_findings", "discover_section", "prim_figure", "rule_sentence"]
 
+_CAPTION = ("Each dot is one peeling step, from the whole input space (right) to the smallest "
+            "box (left); colour says how many inputs the box restricts. The ring is the chosen "
+            "box: the highest coverage whose density reaches the target (dashed line), its "
+            "limits then pruned where their quasi-p exceeds the significance level (pruning "
+            "can move it off the curve).")
 _OPS = {">": ("above", "高于"), ">=": ("at or above", "不低于"), "<": ("below", "低于"),
         "<=": ("at or below", "不高于")}
 _ZH = {
@@ -42,12 +47,9 @@ _ZH = {
     "density (share of the box's points that fail)": "密度(区域内失效点的比例)",
     "inputs restricted": "受限输入个数", "chosen box": "所选区域",
     "target density {d:g}": "目标密度 {d:g}",
-    "Each dot is one peeling step, from the whole input space (right) to the smallest box "
-    "(left); colour says how many inputs the box restricts. The ring is the chosen box: the "
-    "highest coverage whose density reaches the target (dashed line), its limits then pruned "
-    "where their quasi-p exceeds the significance level.":
+    _CAPTION:
         "每个点为一步剥离,从整个输入空间(右)到最小区域(左);颜色表示区域限制的输入个数。"
-        "圆圈为所选区域:密度达到目标(虚线)时覆盖率最高的一步,再去掉准p值高于显著性水平的限制。",
+        "圆圈为所选区域:密度达到目标(虚线)时覆盖率最高的一步,再去掉准p值高于显著性水平的限制(因此可能不在曲线上)。",
 }
 
 
@@ -180,9 +182,5 @@ def prim_figure(exp: StoredExperiment, entry: dict[str, Any], path: Path,
         ax.legend(loc="lower left", fontsize=8)
         fig.tight_layout()
         save(fig, path)
-    caption = _t("Each dot is one peeling step, from the whole input space (right) to the "
-                 "smallest box (left); colour says how many inputs the box restricts. The ring "
-                 "is the chosen box: the highest coverage whose density reaches the target "
-                 "(dashed line), its limits then pruned where their quasi-p exceeds the "
-                 "significance level.", lang)
+    caption = _t(_CAPTION, lang)
     return Figure("prim", path, title.format(p=policy), caption)

@@ -83,6 +83,9 @@ _WORDS: dict[str, tuple[str, str]] = {
                      "另有{z}项按设计相同,不计入。"),
     "no_question": ("(the experiment states no question)", "(该实验未说明问题)"),
     "no_figure": ("(no figure could be drawn from the stored results)", "(无法根据已存结果作图)"),
+    "design_rows": ("Every design point against the first point (one row per point and KPI; "
+                    "a design, not a comparison of policies)",
+                    "各设计点与第一个点的比较(每个点每项指标一行;这是设计点,并非政策比较)"),
 }
 
 
@@ -133,6 +136,11 @@ def render_report(exp: StoredExperiment, figures: Sequence[Figure], findings: li
     lead = "".join(f"<p>{e(f.plain_text(lang))}</p>" for _, f in ranked)
     desc = exp.spec.get("description") if lang == "en" else None
     other = REPORT_FILES["zh" if lang == "en" else "en"]
+    # a discover or sobol design: its points are not scenarios to compare with the first
+    designed = any((exp.out_dir / f).is_file() for f in ("discover.csv", "sobol.csv"))
+    table = comparison_html(exp.comparison, exp.baseline, lang)
+    if designed:
+        table = f"<details><summary>{e(_w('design_rows', lang))}</summary>{table}</details>"
     h = {k: e(_w(k, lang)) for k in ("changed", "findings", "comparison", "figures", "kpis",
                                      "items", "scenarios", "provenance")}
     return f"""<!DOCTYPE html>
@@ -147,11 +155,11 @@ def render_report(exp: StoredExperiment, figures: Sequence[Figure], findings: li
 <div class="lead">{lead or f"<p>{e(_w('no_findings', lang))}</p>"}</div>
 {f"<p>{e(desc)}</p>" if desc else ""}
 <h2>{h['findings']}</h2>
-{_findings_html(findings, exp.comparison, lang)}
+{_findings_html(findings, exp.comparison.iloc[:0] if designed else exp.comparison, lang)}
 {discover_section(exp, lang)}{sobol_section(exp, lang)}
 <h2>{h['comparison']}</h2>
 <p>{e(_w('comparison_note', lang))}</p>
-{comparison_html(exp.comparison, exp.baseline, lang)}
+{table}
 <h2>{h['figures']}</h2>
 {_figures_html(figures, lang) or f"<p>{e(_w('no_figure', lang))}</p>"}
 <h2>{h['kpis']}</h2>

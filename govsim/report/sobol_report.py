@@ -113,7 +113,8 @@ def sobol_section(exp: StoredExperiment, lang: Lang = "en") -> str:
         f"<td class='num'>{e(_iv(r, 'S1') if not math.isnan(r['S1']) else 'n/a')}</td>"
         f"<td class='num'>{e(_iv(r, 'ST') if not math.isnan(r['ST']) else 'n/a')}</td></tr>"
         for r in table.to_dict("records"))
-    warn = ("".join(f"<li class='inconclusive'>{e(w)}</li>" for w in warnings["warning"])
+    col = "warning_zh" if lang == "zh" and "warning_zh" in warnings else "warning"
+    warn = ("".join(f"<li class='inconclusive'>{e(w)}</li>" for w in warnings[col])
             if len(warnings) else f"<li>{e(_t(_NO_WARNING, lang))}</li>")
     return (f"<h2>{e(_t('Which inputs drive each output (Sobol indices)', lang))}</h2>"
             f"<table><tr>{head}</tr>{body}</table>"
