@@ -5,8 +5,8 @@
 1.0 inside the planted box ``a >= 0.6 and b <= 0.3`` and 0.0 outside, plus normal
 noise from the seed (sd ``noise``), plus ``shift``; with ``model=ishigami``, the Ishigami function of
 ``x1, x2, x3`` (a = 7, b = 0.1) and no noise. With ``fail=<path>``, a point with
-``a > 0.5`` raises while that file exists (an interruption one can switch off). Module-level and picklable, so worker
-processes can run them.
+``a > 0.5`` raises while that file exists (an interruption one can switch off).
+Module-level and picklable, so worker processes can run them.
 """
 
 from __future__ import annotations

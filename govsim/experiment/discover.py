@@ -190,9 +190,10 @@ class DiscoverResult(ExperimentResult):
             what = {"always": "fails at every point", "never": "fails at no point",
                     "no_data": "no point has a defined KPI",
                     "no_box": "fails at some points, but no box of inputs separates them"}
+            weak = " - no box reaches the target density" if r.status == "weak_box" else ""
             found = what.get(str(r.status)) or (
                 f"fails when {r.box_rule} (coverage {r.coverage:.2f}, density {r.density:.2f}, "
-                f"mass {r.mass:.2f}, p {r.p_value:.2g})")
+                f"mass {r.mass:.2f}, p {r.p_value:.2g}{weak})")
             lines.append(f"  {r.policy}: {rule} at {r.failing}/{r.points} points; {found}")
         return "\n".join(lines)
 

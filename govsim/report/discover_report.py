@@ -11,6 +11,7 @@ no box separates its failures.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,7 @@ def _p(x: float) -> str:
     return "n/a" if math.isnan(x) else ("< 0.001" if x < 0.001 else f"= {x:.3f}")
 
 
-def _what(r: dict[str, Any], lang: Lang) -> str:
+def _what(r: Mapping[Any, Any], lang: Lang) -> str:
     """The failure rule in words: "Unmet needs, 60+ above 5.0%"."""
     kpi = str(r["rule_kpi"])
     word = _OPS.get(str(r["rule_op"]), (str(r["rule_op"]),) * 2)[1 if lang == "zh" else 0]
@@ -74,7 +75,7 @@ def _what(r: dict[str, Any], lang: Lang) -> str:
     return f"{label}{word}{thr}" if lang == "zh" else f"{label[:1].lower()}{label[1:]} {word} {thr}"
 
 
-def _stats(r: dict[str, Any], lang: Lang) -> str:
+def _stats(r: Mapping[Any, Any], lang: Lang) -> str:
     cov, den, mass, p = (float(r[k]) for k in ("coverage", "density", "mass", "p_value"))
     if lang == "zh":
         return (f"该区域包含{_pct(cov)}的失效点(覆盖率),区域内{_pct(den)}的点失效(密度),"
@@ -83,7 +84,7 @@ def _stats(r: dict[str, Any], lang: Lang) -> str:
             f"points fail (density) and it is {_pct(mass)} of all points (mass); binomial p {_p(p)}")
 
 
-def rule_sentence(r: dict[str, Any], lang: Lang = "en") -> str:
+def rule_sentence(r: Mapping[Any, Any], lang: Lang = "en") -> str:
     """One policy's result in plain words, from its row of ``discover.csv``."""
     pol, what, status = str(r["policy"]), _what(r, lang), str(r["status"])
     k, n = int(r["failing"]), int(r["points"])
@@ -160,7 +161,7 @@ def prim_figure(exp: StoredExperiment, entry: dict[str, Any], path: Path,
     rows = pd.read_csv(table).set_index("policy")
     if policy not in rows.index:
         return None
-    t, row = pd.read_csv(traj), rows.loc[policy]
+    t, row = pd.read_csv(traj), rows.loc[policy].to_dict()
     lang = figure_lang(lang)
     with fonts_for(lang):
         fig, ax = plt.subplots(figsize=(7.5, 5.0))

@@ -9,6 +9,7 @@ intervals; and where the intervals are too wide to rank the inputs.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ def _t(text: str, lang: Lang) -> str:
     return _ZH.get(text, text) if lang == "zh" else text
 
 
-def _iv(r: dict[str, Any], k: str) -> str:
+def _iv(r: Mapping[Any, Any], k: str) -> str:
     return f"{r[k]:.2f} [{r[k + '_low']:.2f}, {r[k + '_high']:.2f}]"
 
 
