@@ -183,9 +183,7 @@ def findings_of(exp: StoredExperiment, hints: Any = None) -> list[Finding]:
     if (exp.out_dir / "discover.csv").is_file():  # scenario discovery: where policies fail
         return discover_findings(pd.read_csv(exp.out_dir / "discover.csv"))
     if (exp.out_dir / "sobol.csv").is_file():  # Sobol indices: findings are about inputs
-        warn = exp.out_dir / "sobol_warnings.csv"
-        return sobol_findings(pd.read_csv(exp.out_dir / "sobol.csv"),
-                              pd.read_csv(warn) if warn.is_file() else None)
+        return sobol_findings(pd.read_csv(exp.out_dir / "sobol.csv"))
     return select_findings(exp.comparison, exp.baseline, hints, exp.kpis,
                            exp.spec.get("headline"))
 

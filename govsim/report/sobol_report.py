@@ -55,17 +55,25 @@ def _iv(r: Mapping[Any, Any], k: str) -> str:
     return f"{r[k]:.2f} [{r[k + '_low']:.2f}, {r[k + '_high']:.2f}]"
 
 
-def _sentence(out: str, g: pd.DataFrame, warned: bool, lang: Lang) -> tuple[str, str]:
+def _separated(g: pd.DataFrame) -> bool:
+    """Whether the top input's total-index interval lies above the next one's."""
+    rows = g.sort_values("ST", ascending=False).to_dict("records")
+    return len(rows) < 2 or float(rows[0]["ST_low"]) > float(rows[1]["ST_high"])
+
+
+def _sentence(out: str, g: pd.DataFrame, lang: Lang) -> tuple[str, str]:
     """(statistics sentence, plain sentence) for one output."""
     rows = g.sort_values("ST", ascending=False).to_dict("records")
     top, nxt = rows[0], rows[1] if len(rows) > 1 else None
+    firm = _separated(g)
     label = kpi_label(out, lang)
     inter = sum(max(0.0, r["ST"] - r["S1"]) for r in rows)
     if lang == "zh":
         stats = (f"{label}({out}):{top['input']}的总效应指数最大,"
                  f"ST = {_iv(top, 'ST')},S1 = {_iv(top, 'S1')}")
         stats += f";其次为{nxt['input']},ST = {_iv(nxt, 'ST')}" if nxt else ""
-        stats += ";区间重叠,排序不可靠。" if warned else "。"
+        stats += ";两者区间不重叠。" if firm and nxt else (
+            "。" if firm else ";两者区间重叠,谁居首不能确定。")
         plain = (f"在所变化的输入中,{top['input']}单独解释{label}约"
                  f"{100 * max(top['S1'], 0):.0f}%的变化,连同交互作用约{100 * top['ST']:.0f}%;"
                  f"各输入交互作用部分(ST - S1)合计约{100 * inter:.0f}%。")
@@ -73,7 +81,8 @@ def _sentence(out: str, g: pd.DataFrame, warned: bool, lang: Lang) -> tuple[str,
     stats = (f"{label} ({out}): {top['input']} has the largest total index, "
              f"ST = {_iv(top, 'ST')}, S1 = {_iv(top, 'S1')}")
     stats += f"; next {nxt['input']}, ST = {_iv(nxt, 'ST')}" if nxt else ""
-    stats += "; intervals overlap, so the ranking is not firm." if warned else "."
+    stats += "; the two intervals do not overlap." if firm and nxt else (
+        "." if firm else "; the two intervals overlap, so which comes first is not firm.")
     plain = (f"Of the inputs varied, {top['input']} alone explains about "
              f"{100 * max(top['S1'], 0):.0f}% of the variation in {label[:1].lower()}{label[1:]}, "
              f"about {100 * top['ST']:.0f}% with its interactions; the interaction parts "
@@ -81,15 +90,14 @@ def _sentence(out: str, g: pd.DataFrame, warned: bool, lang: Lang) -> tuple[str,
     return stats, plain
 
 
-def sobol_findings(table: pd.DataFrame, warnings: pd.DataFrame | None = None) -> list[Finding]:
-    """One finding per output of ``sobol.csv`` with computed indices: the input that drives it."""
-    warned = set() if warnings is None or warnings.empty else set(warnings["output"])
+def sobol_findings(table: pd.DataFrame) -> list[Finding]:
+    """One finding per output of ``sobol.csv`` with computed indices: the input that drives
+    it, conclusive when its total-index interval lies above the next input's."""
     out = []
     for name, g in table.dropna(subset=["ST"]).groupby("output", sort=False):
-        (en, plain), (zh, plain_zh) = (_sentence(str(name), g, name in warned, lang)
-                                        for lang in ("en", "zh"))
+        (en, plain), (zh, plain_zh) = (_sentence(str(name), g, lang) for lang in ("en", "zh"))
         top = str(g.sort_values("ST", ascending=False)["input"].iloc[0])
-        out.append(Finding(en, str(name), top, name not in warned, zh, plain, plain_zh))
+        out.append(Finding(en, str(name), top, _separated(g), zh, plain, plain_zh))
     return out
 
 
