@@ -235,3 +235,16 @@ def test_a_bad_spec_file_is_one_line_and_exit_code_2(tmp_path: Path, capsys: Any
     assert run_experiment_cli([f"experiment={path}", f"out={tmp_path / 'o'}", "--quiet"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("govsim: error: discover.failure.op = '!='")
+
+
+def test_shipped_e11_composes_every_policy_at_its_extreme_points() -> None:
+    import govsim
+
+    spec = load_spec("e11_discover_digital_only")
+    d = spec.discover
+    assert d is not None and spec.sized("smoke").discover.points < d.points  # type: ignore[union-attr]
+    assert d.failure.kpi == "unmet_need_rate_60plus" and len(d.policies) >= 2
+    for p in d.policies:
+        for edge in ("low", "high"):
+            point = [ov for i in d.inputs for ov in i.overrides(getattr(i, edge))]
+            govsim.load_scenario([*spec.base, *p.overrides, *point])

@@ -146,3 +146,17 @@ def test_bad_specs_name_the_key(spec: dict[str, Any], key: str) -> None:
 def test_a_size_that_breaks_the_power_of_two_is_refused() -> None:
     with pytest.raises(ScenarioError, match=r"sobol\.n_base"):
         load_spec({**SPEC, "sizes": {"smoke": {"n_base": 6}}}).sized("smoke")
+
+
+def test_shipped_e12_has_the_e9_inputs_and_composes_at_its_extremes() -> None:
+    import govsim
+
+    spec, e9 = load_spec("e12_sobol"), load_spec("e9_sensitivity")
+    s = spec.sobol
+    assert s is not None and e9.morris is not None
+    assert [(i.name, i.keys, i.low, i.high) for i in s.inputs] == \
+        [(i.name, i.keys, i.low, i.high) for i in e9.morris.inputs]
+    assert s.outputs == e9.morris.outputs
+    assert spec.sized("smoke").sobol.points < s.points  # type: ignore[union-attr]
+    for edge in ("low", "high"):
+        govsim.load_scenario([*spec.base, *(ov for i in s.inputs for ov in i.overrides(getattr(i, edge)))])
