@@ -123,7 +123,7 @@ def _near_the_planted_box(limits: pd.DataFrame, box: pd.Series) -> None:
     assert box["coverage"] >= 0.9 and box["density"] >= 0.75 and box["p_value"] < 1e-9
 
 
-@pytest.mark.slow  # three more designs, about 5 s each
+@pytest.mark.slow  # three more designs, 1-5 s each
 @pytest.mark.parametrize("seed", [5, 6, 7])
 def test_the_planted_box_is_found_from_other_designs(seed: int, tmp_path: Path) -> None:
     out = tmp_path / "planted"

@@ -96,7 +96,7 @@ def test_serial_and_processes_executors_agree(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(serial.indices, procs.indices)
 
 
-@pytest.mark.slow  # 1024 x 5 fake runs, about 40 s
+@pytest.mark.slow  # 1024 x 5 fake runs, about 30 s
 def test_ishigami_through_the_kind_lies_within_the_intervals_of_the_analytic_values(
         tmp_path: Path) -> None:
     spec = copy.deepcopy(SPEC)
