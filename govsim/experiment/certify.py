@@ -71,7 +71,7 @@ def certify(short: pd.DataFrame, summary: pd.DataFrame, cands: Candidates,
     if y1 is None:
         out["reason"] = f"{obj.kpi} is missing in some first-stage replication"
         return out
-    values = [{lv: float(short.loc[i, lv]) for lv in lever_names} for i in range(len(names))]
+    values = [{lv: float(r[lv]) for lv in lever_names} for r in short.to_dict("records")]
     have = [n0] * len(names)
 
     def sample(i: int, n: int) -> np.ndarray:

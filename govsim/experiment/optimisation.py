@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -99,7 +100,7 @@ def trials_table(raw: pd.DataFrame, summary: pd.DataFrame, opt: OptimiseSpec) ->
     return out
 
 
-def _values(row: dict[str, Any], levers: list[str]) -> dict[str, float]:
+def _values(row: Mapping[Any, Any], levers: list[str]) -> dict[str, float]:
     return {lv: float(row[lv]) for lv in levers}
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from govsim.decide.optimise import Lever, Objective
 from govsim.errors import ScenarioError
 
-__all__ = ["OptimiseSpec", "OptLever", "SelectionSpec", "parse_optimise"]
+__all__ = ["OptLever", "OptimiseSpec", "SelectionSpec", "parse_optimise"]
 
 _KEYS = {"trials", "seed", "budget", "objectives", "levers", "selection", "population"}
 _LEVER_KEYS = {"name", "key", "keys", "bounds", "integer", "boolean", "unit_cost", "offset",
@@ -123,7 +123,7 @@ def _lever(i: int, item: Any) -> OptLever:
         raise ScenarioError(where, item, "needs key: <override key> or keys: [<key>, ...]")
     boolean = item.get("boolean", False) is True
     b = item.get("bounds", [0, 1] if boolean else None)
-    if (not isinstance(b, list) or len(b) != 2 or boolean and b != [0, 1]
+    if (not isinstance(b, list) or len(b) != 2 or (boolean and b != [0, 1])
             or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in b)
             or not b[0] < b[1]):
         raise ScenarioError(f"{where}.bounds", b, "must be [low, high] numbers with low < high"
