@@ -174,6 +174,8 @@ def validate(spec: ExperimentSpec) -> None:
                                 "optimise: mapping")
         _check_int("replications", spec.replications, 1, MAX_REPLICATIONS)
         _check_figures(spec.figures)
+        if spec.crn is not True:  # candidates are compared, and stored, on shared seeds
+            raise ScenarioError("crn", spec.crn, "kind: optimise always uses common random numbers")
         return
     names = [s.name for s in spec.scenarios]
     if not names:
