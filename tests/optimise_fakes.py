@@ -1,9 +1,9 @@
 """A fake scenario loader and simulate function for optimisation tests (no tests here).
 
 The fake "model" has two levers, ``x`` (continuous) and ``n`` (whole numbers), and
-reports ``trips_mean = (x - 3)^2 + (n - 7)^2 / 4 + 1`` plus normal noise drawn from the
-seed (the same noise for every candidate in one replication: common random numbers),
-and ``gov_cost = 10 x + 5 n``. A ``limit`` file holds how many more simulations may
+reports ``trips_mean = (x - 3)^2 + (n - 7)^2 / 4 + 1`` plus normal noise: a part drawn
+from the seed alone (the same for every candidate in one replication: common random
+numbers) and a part of each candidate's own; and ``gov_cost = 10 x + 5 n``. A ``limit`` file holds how many more simulations may
 run before one raises KeyboardInterrupt (an interruption one can plant). Importable by
 worker processes (module-level functions, picklable frozen dataclasses).
 """
@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 OPTIMUM = (3.0, 7)
-NOISE_SD = 0.3
+NOISE_SD = 0.3     # common to every candidate of a replication
+OWN_SD = 0.1       # each candidate's own
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ def lever_simulate(sc: LeverScenario, seed: int) -> Result:
         with open(sc.counter, "a", encoding="utf-8") as fh:
             fh.write(f"{sc.x},{sc.n},{seed},{os.getpid()}\n")
     noise = np.random.default_rng(seed).normal(0.0, NOISE_SD)
+    noise += np.random.default_rng([seed, round(sc.x * 1e6), sc.n]).normal(0.0, OWN_SD)
     kpis = pd.Series({"trips_mean": true_trips(sc.x, sc.n) + noise,
                       "gov_cost": 10.0 * sc.x + 5.0 * sc.n})
     return Result(pd.DataFrame({"trips": [1.0]}), kpis)
