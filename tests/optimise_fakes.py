@@ -3,8 +3,9 @@
 The fake "model" has two levers, ``x`` (continuous) and ``n`` (whole numbers), and
 reports ``trips_mean = (x - 3)^2 + (n - 7)^2 / 4 + 1`` plus normal noise: a part drawn
 from the seed alone (the same for every candidate in one replication: common random
-numbers) and a part of each candidate's own; and ``gov_cost = 10 x + 5 n``. A ``limit`` file holds how many more simulations may
-run before one raises KeyboardInterrupt (an interruption one can plant). Importable by
+numbers) and a part of each candidate's own; and ``gov_cost = 10 x + 5 n``. A ``limit``
+file holds how many more simulations may run before one raises KeyboardInterrupt (an
+interruption one can plant). Importable by
 worker processes (module-level functions, picklable frozen dataclasses).
 """
 

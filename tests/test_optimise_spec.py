@@ -57,7 +57,7 @@ def test_a_bad_block_names_the_key(change: dict, key: str) -> None:
 def test_missing_budget_and_crn_off_are_refused() -> None:
     spec = lever_spec()
     del spec["optimise"]["budget"]
-    with pytest.raises(ScenarioError, match="optimise.budget"):
+    with pytest.raises(ScenarioError, match=r"optimise\.budget"):
         load_spec(spec)
     with pytest.raises(ScenarioError, match="common random numbers"):
         load_spec({**lever_spec(), "crn": False})
