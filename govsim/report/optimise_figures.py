@@ -32,6 +32,11 @@ _ZH = {
     "Effect of each lever": "各项措施的效果",
     "Each dot is one candidate within the budget (mean over replications); filled dots are "
     "on the Pareto front.": "每个点为一个预算内候选方案(各次重复的均值);实心点位于帕累托前沿。",
+    "Each dot is one candidate within the budget (mean over replications), against one "
+    "lever's value; filled dots are on the Pareto front. Other levers vary between dots, so "
+    "this shows where good candidates lie, not a controlled effect.":
+        "每个点为一个预算内候选方案(各次重复的均值),横轴为某一措施的取值;实心点位于帕累托前沿。"
+        "各点之间其他措施也在变化,因此本图显示较优方案所在的区域,而非受控的单项效果。",
     "Left: the objectives of every candidate within the budget, the Pareto front joined "
     "by a line; right: each candidate's cost against the first objective, candidates over "
     "the budget (never simulated) in grey at the top.":
@@ -152,13 +157,18 @@ def levers_figure(exp: StoredExperiment, path: Path, lang: Lang = "en") -> Path 
             for c, lever in enumerate(levers):
                 ax = axes[r, c]
                 front = ok["pareto"].to_numpy(dtype=bool)
-                ax.scatter(ok[lever], ok[kpi] * scale, s=18, alpha=0.5,
-                           facecolor=[colour(1) if f else "none" for f in front], edgecolor=colour(1))
+                ax.scatter(ok.loc[~front, lever], ok.loc[~front, kpi] * scale, s=18,
+                           facecolor="none", edgecolor=colour(0), alpha=0.7,
+                           label=_tr("within budget", lang))
+                ax.scatter(ok.loc[front, lever], ok.loc[front, kpi] * scale, s=22,
+                           color=colour(1), label=_tr("Pareto front (not dominated)", lang))
                 ax.grid(alpha=0.3)
                 if r == len(kpis) - 1:
                     ax.set_xlabel(lever, fontsize=8)
                 if c == 0:
                     ax.set_ylabel(wrap(f"{label} ({unit})", 32), fontsize=7)
+        handles, labels = axes[0, 0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="upper right", fontsize=7, frameon=False)
         fig.suptitle(_tr("Effect of each lever", lang), fontsize=12)
         fig.tight_layout()
         return save(fig, path)
@@ -170,8 +180,10 @@ _CAPTIONS = {
                "joined by a line; right: each candidate's cost against the first objective, "
                "candidates over the budget (never simulated) in grey at the top."),
     "levers": ("Effect of each lever",
-               "Each dot is one candidate within the budget (mean over replications); filled "
-               "dots are on the Pareto front."),
+               "Each dot is one candidate within the budget (mean over replications), against "
+               "one lever's value; filled dots are on the Pareto front. Other levers vary "
+               "between dots, so this shows where good candidates lie, not a controlled "
+               "effect."),
 }
 
 
