@@ -49,6 +49,13 @@ def _tr(text: str, lang: Lang) -> str:
     return _ZH.get(text, text) if lang == "zh" else text
 
 
+def _plain(axis: Any) -> None:
+    """Whole numbers with thousands separators (yuan), not an offset like 1e6."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
+
+
 def _trials(exp: StoredExperiment) -> pd.DataFrame | None:
     path = exp.out_dir / "trials.csv"
     if not path.is_file():
@@ -82,6 +89,9 @@ def _front_panel(ax: Any, ok: pd.DataFrame, x_kpi: str, y_kpi: str, lang: Lang,
     _mark(ax, ok, best, base, x_kpi, y_kpi, xs, ys, lang)
     ax.set_xlabel(wrap(f"{xl} ({xu})", 55), fontsize=8)
     ax.set_ylabel(wrap(f"{yl} ({yu})", 45), fontsize=8)
+    for axis, kpi in ((ax.xaxis, x_kpi), (ax.yaxis, y_kpi)):
+        if abs(float(ok[kpi].abs().max())) >= 10_000:
+            _plain(axis)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="best")
 
@@ -114,6 +124,7 @@ def _cost_panel(ax: Any, trials: pd.DataFrame, kpi: str, budget: float, lang: La
     ax.annotate(_tr("budget", lang), (budget, top), fontsize=7, xytext=(3, -12),
                 textcoords="offset points")
     ax.set_xlabel(_tr("cost of the levers (yuan per township-year)", lang), fontsize=8)
+    _plain(ax.xaxis)
     ax.set_ylabel(wrap(f"{label} ({unit})", 45), fontsize=8)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="best")
@@ -144,6 +155,7 @@ def levers_figure(exp: StoredExperiment, path: Path, lang: Lang = "en") -> Path 
     trials, kpis = _trials(exp), _objectives(exp)
     opt = exp.manifest.get("optimise") or {}
     levers = [str(lv["name"]) for lv in opt.get("levers", [])]
+    bounds = {str(lv["name"]): (float(lv["low"]), float(lv["high"])) for lv in opt.get("levers", [])}
     if trials is None or not kpis or not levers or not trials["feasible"].any():
         return None
     ok = trials[trials["feasible"]].drop_duplicates("candidate")
@@ -162,6 +174,10 @@ def levers_figure(exp: StoredExperiment, path: Path, lang: Lang = "en") -> Path 
                            label=_tr("within budget", lang))
                 ax.scatter(ok.loc[front, lever], ok.loc[front, kpi] * scale, s=22,
                            color=colour(1), label=_tr("Pareto front (not dominated)", lang))
+                lo, hi = bounds[lever]
+                ax.set_xlim(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo))  # the lever's range
+                if abs(float(ok[kpi].abs().max())) >= 10_000:
+                    _plain(ax.yaxis)
                 ax.grid(alpha=0.3)
                 if r == len(kpis) - 1:
                     ax.set_xlabel(lever, fontsize=8)

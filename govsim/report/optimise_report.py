@@ -44,14 +44,20 @@ def _diff(kpi: str, x: float, lang: Lang) -> str:
     return f"{fmt(x * (k.scale if k else 1.0))}{unit_after(k, lang)}"
 
 
+def _lever_value(lv: dict[str, Any], x: float, lang: Lang) -> str:
+    if lv.get("boolean"):
+        return ("是" if round(x) else "否") if lang == "zh" else ("yes" if round(x) else "no")
+    return str(round(x)) if lv.get("integer") else fmt(x)
+
+
 def _levers_text(exp: StoredExperiment, name: str, lang: Lang) -> str:
     trials = _csv(exp, "trials.csv")
-    levers = [str(lv["name"]) for lv in exp.manifest["optimise"].get("levers", [])]
+    levers = exp.manifest["optimise"].get("levers", [])
     row = trials[trials["candidate"] == name]
     if row.empty:
         return ""
     r = row.iloc[0]
-    parts = [f"{lv} {fmt(float(r[lv]))}" for lv in levers]
+    parts = [f"{lv['name']} {_lever_value(lv, float(r[lv['name']]), lang)}" for lv in levers]
     cost = f"{float(r['cost']):,.0f}"
     return ("; ".join(parts) + (f";费用 {cost} 元" if lang == "zh" else f"; cost {cost} yuan"))
 
@@ -85,6 +91,23 @@ def selection_sentence(exp: StoredExperiment, lang: Lang = "en") -> str:
             f"least {p}.")
 
 
+def _cheapest(exp: StoredExperiment, lang: Lang) -> str:
+    """Among options that cannot be separated from the best, the one with the lowest cost."""
+    sel = _selection(exp)
+    tied = [str(c) for c in sel.get("contenders", [])]
+    if not (sel.get("done") and sel.get("certified")) or len(tied) < 2:
+        return ""
+    trials = _csv(exp, "trials.csv").drop_duplicates("candidate").set_index("candidate")
+    name = min(tied, key=lambda c: float(trials.loc[c, "cost"]))
+    kpi = str(sel["kpi"])
+    label = kpi_label(kpi, lang)
+    what = _levers_text(exp, name, lang)
+    if lang == "zh":
+        return f"在{label}上无法与最优区分的方案中,{name}的计划费用最低({what})。"
+    return (f"Of the options that cannot be separated from the best on {label[:1].lower()}"
+            f"{label[1:]}, {name} has the lowest planned cost ({what}).")
+
+
 def _search_sentence(exp: StoredExperiment, lang: Lang) -> str:
     opt, trials = exp.manifest["optimise"], _csv(exp, "trials.csv")
     n, distinct = len(trials), trials.loc[trials["feasible"], "candidate"].nunique()
@@ -110,6 +133,9 @@ def optimise_findings(exp: StoredExperiment) -> list[Finding]:
     single = bool(sel.get("done") and sel.get("certified") and len(sel.get("contenders", [])) == 1)
     en, zh = selection_sentence(exp, "en"), selection_sentence(exp, "zh")
     out = [Finding(en, kpi, str(sel.get("best", "")), single, zh, en, zh)]
+    en, zh = _cheapest(exp, "en"), _cheapest(exp, "zh")
+    if en:
+        out.append(Finding(en, kpi, "", True, zh, en, zh))
     en, zh = _search_sentence(exp, "en"), _search_sentence(exp, "zh")
     out.append(Finding(en, kpi, "", True, zh, en, zh))
     best = sel.get("best")
