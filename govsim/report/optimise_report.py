@@ -97,8 +97,9 @@ def _cheapest(exp: StoredExperiment, lang: Lang) -> str:
     tied = [str(c) for c in sel.get("contenders", [])]
     if not (sel.get("done") and sel.get("certified")) or len(tied) < 2:
         return ""
-    trials = _csv(exp, "trials.csv").drop_duplicates("candidate").set_index("candidate")
-    name = min(tied, key=lambda c: float(trials.loc[c, "cost"]))
+    trials = _csv(exp, "trials.csv").drop_duplicates("candidate")
+    cost = dict(zip(trials["candidate"].astype(str), trials["cost"].astype(float), strict=True))
+    name = min(tied, key=lambda c: cost[c])
     kpi = str(sel["kpi"])
     label = kpi_label(kpi, lang)
     what = _levers_text(exp, name, lang)
