@@ -31,7 +31,7 @@ def _calls(counter: Path) -> list[tuple[str, str, str]]:
 
 
 def test_finds_the_known_optimum_of_a_noisy_function(tmp_path: Path) -> None:
-    res = _run(lever_spec(trials=40), tmp_path / "o")
+    res = _run(lever_spec(trials=30), tmp_path / "o")
     sel = res.selection or {}
     assert sel["done"] and sel["procedure"] == "rinott"
     best = res.trials[res.trials["candidate"] == sel["best"]].iloc[0]
@@ -40,8 +40,10 @@ def test_finds_the_known_optimum_of_a_noisy_function(tmp_path: Path) -> None:
     assert true_trips(best["x"], best["n"]) - true_trips(*OPTIMUM) < 0.5
     assert best["x"] == pytest.approx(OPTIMUM[0], abs=0.75)
     assert abs(best["n"] - OPTIMUM[1]) <= 1
-    assert best["candidate"] in set(res.pareto["candidate"])
-    assert len(res.trials) == 40
+    # the search's best (one objective: the front is one candidate) is on the shortlist;
+    # more replications may then pick another of the shortlist
+    assert set(res.pareto["candidate"]) <= set(sel["candidates"])
+    assert len(res.trials) == 30
     # the do-nothing reference is trial 0 and the baseline of the comparison
     assert res.trials.loc[0, "x"] == 0 and res.trials.loc[0, "n"] == 0
     assert res.spec.baseline == "t000" and res.spec.headline == f"{sel['best']}:trips_mean"
@@ -50,7 +52,7 @@ def test_finds_the_known_optimum_of_a_noisy_function(tmp_path: Path) -> None:
 def test_a_budget_infeasible_candidate_is_never_simulated_or_reported_best(tmp_path: Path) -> None:
     counter = tmp_path / "calls.txt"
     # the unconstrained optimum (3, 7) costs 10 * 3 + 5 * 7 = 65 > 40
-    spec = lever_spec(trials=40, budget=40.0, base=[f"counter={counter}"])
+    spec = lever_spec(trials=30, budget=40.0, base=[f"counter={counter}"])
     res = _run(spec, tmp_path / "o")
     t = res.trials
     assert (~t["feasible"]).sum() > 0 and t.loc[~t["feasible"], "trips_mean"].isna().all()
@@ -95,7 +97,7 @@ def test_an_interrupted_search_resumes_without_losing_or_repeating_a_trial(tmp_p
 
 
 def test_processes_give_the_same_search_as_serial(tmp_path: Path) -> None:
-    spec = lever_spec(trials=10)
+    spec = lever_spec(trials=6)
     a = _run(spec, tmp_path / "s")
     b = _run(spec, tmp_path / "p", executor="processes", workers=2)
     pd.testing.assert_frame_equal(a.trials, b.trials)
@@ -106,7 +108,7 @@ def test_two_objectives_give_a_front_table_figures_and_a_report(tmp_path: Path) 
     from govsim.report import build_report
 
     out = tmp_path / "o"
-    spec = lever_spec(trials=24, objectives=["trips_mean", "gov_cost"],
+    spec = lever_spec(trials=16, objectives=["trips_mean", "gov_cost"],
                       optimise={"population": 8})
     res = _run(spec, out)
     front = res.pareto
