@@ -24,7 +24,7 @@ from govsim.decide.selection import select_best
 from govsim.experiment.candidates import Candidates
 from govsim.experiment.optimise_spec import OptimiseSpec
 
-__all__ = ["SELECTION_COLUMNS", "certify", "shortlist"]
+__all__ = ["SELECTION_COLUMNS", "certify", "selection_table", "shortlist"]
 
 SELECTION_COLUMNS = ["candidate", "first_stage_mean", "replications", "mean", "contender", "best"]
 
@@ -53,6 +53,15 @@ def _first_stage(summary: pd.DataFrame, names: list[str], kpi: str, n0: int) -> 
     return None if np.isnan(y).any() else y
 
 
+def _why_not(k: int, n0: int, y1: np.ndarray | None, kpi: str) -> str:
+    """Why the selection cannot start ("" if it can)."""
+    if k < 2:
+        return "fewer than two feasible candidates were evaluated"
+    if n0 < 2:
+        return "the selection needs at least 2 replications per candidate (n0)"
+    return f"{kpi} is missing in some first-stage replication" if y1 is None else ""
+
+
 def certify(short: pd.DataFrame, summary: pd.DataFrame, cands: Candidates,
             opt: OptimiseSpec, n0: int, lever_names: list[str]) -> dict[str, Any]:
     """Run the selection over ``short`` (from :func:`shortlist`); the outcome as a JSON-able dict."""
@@ -61,15 +70,9 @@ def certify(short: pd.DataFrame, summary: pd.DataFrame, cands: Candidates,
     out: dict[str, Any] = {"done": False, "kpi": obj.kpi, "direction": obj.direction,
                            "delta": sel.delta, "p_star": sel.p_star, "procedure": sel.procedure,
                            "n0": n0, "candidates": names, "reason": ""}
-    if len(names) < 2:
-        out["reason"] = "fewer than two feasible candidates were evaluated"
-        return out
-    if n0 < 2:
-        out["reason"] = "the selection needs at least 2 replications per candidate (n0)"
-        return out
-    y1 = _first_stage(summary, names, obj.kpi, n0)
+    y1 = _first_stage(summary, names, obj.kpi, n0) if len(names) >= 2 and n0 >= 2 else None
+    out["reason"] = _why_not(len(names), n0, y1, obj.kpi)
     if y1 is None:
-        out["reason"] = f"{obj.kpi} is missing in some first-stage replication"
         return out
     values = [{lv: float(r[lv]) for lv in lever_names} for r in short.to_dict("records")]
     have = [n0] * len(names)
