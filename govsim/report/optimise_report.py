@@ -221,7 +221,8 @@ def optimise_section(exp: StoredExperiment, lang: Lang = "en") -> str:
     levers = [str(lv["name"]) for lv in opt["levers"]]
     kpis = [str(o["kpi"]) for o in opt["objectives"]]
     rows = pd.DataFrame([{"lever": lv["name"], "keys": " ".join(lv["keys"]),
-                          "range": f"{fmt(lv['low'])} - {fmt(lv['high'])}",
+                          "range": " - ".join(_lever_value(lv, float(lv[b]), lang)
+                                              for b in ("low", "high")),
                           "unit_cost": float(lv["unit_cost"]), "note": lv.get("note", "")}
                          for lv in opt["levers"]])
     budget = f"{float(opt['budget']):,.0f}"
