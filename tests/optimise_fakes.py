@@ -35,6 +35,7 @@ class LeverScenario:
     n: int
     counter: str = ""   # a file: one line appended per simulation
     limit: str = ""     # a file holding how many simulations may still run
+    fail_n: int = -1    # a model error in every run with n == fail_n
     run: Run = field(default_factory=Run)
 
     def to_dict(self) -> dict[str, Any]:
@@ -44,7 +45,7 @@ class LeverScenario:
 def lever_load(overrides: list[str]) -> LeverScenario:
     d = dict(o.split("=", 1) for o in overrides)
     return LeverScenario(float(d.get("x", 0)), int(d.get("n", 0)), d.get("counter", ""),
-                         d.get("limit", ""))
+                         d.get("limit", ""), int(d.get("fail_n", -1)))
 
 
 @dataclass
@@ -64,6 +65,8 @@ def lever_simulate(sc: LeverScenario, seed: int) -> Result:
         if left <= 0:
             raise KeyboardInterrupt
         Path(sc.limit).write_text(str(left - 1))
+    if sc.n == sc.fail_n:
+        raise RuntimeError(f"fake model failure at n={sc.n}")
     if sc.counter:
         with open(sc.counter, "a", encoding="utf-8") as fh:
             fh.write(f"{sc.x},{sc.n},{seed},{os.getpid()}\n")

@@ -96,6 +96,16 @@ def test_an_interrupted_search_resumes_without_losing_or_repeating_a_trial(tmp_p
     pd.testing.assert_frame_equal(again.trials, res.trials)
 
 
+def test_a_candidate_whose_runs_fail_is_listed_and_never_chosen(tmp_path: Path) -> None:
+    res = _run(lever_spec(trials=12, base=["fail_n=7"]), tmp_path / "o")
+    assert res.failed and all("fake model failure" in f["error"] for f in res.failed)
+    assert (res.trials["n"] != 7).all()          # failed trials are not completed trials
+    sel = res.selection or {}
+    assert sel["done"]
+    assert all(int(res.trials.loc[res.trials["candidate"] == c, "n"].iloc[0]) != 7
+               for c in sel["candidates"])
+
+
 def test_processes_give_the_same_search_as_serial(tmp_path: Path) -> None:
     spec = lever_spec(trials=6)
     a = _run(spec, tmp_path / "s")
