@@ -110,3 +110,16 @@ def test_mechanism_settings_are_validated(override: str, key: str) -> None:
     with pytest.raises(govsim.ScenarioError) as err:
         govsim.load_scenario([override])
     assert str(err.value).startswith(key)
+
+
+def test_fragmented_platform_names_one_app_per_deciding_department() -> None:
+    from govsim.model.channel_plans import app_of_items
+
+    sc = govsim.load_scenario([SHORT, "platform=fragmented"])
+    named = dict(sc.platform.app_of)
+    assert set(named) == {it.key for it in sc.items}   # every item's app is named
+    app = dict(zip([it.key for it in sc.items], app_of_items(sc, sc.platform.apps), strict=True))
+    assert app["pension_recert"] == app["medical_insurance"]   # both social security
+    assert app["dibao"] == app["elderly_allowance"]            # both civil affairs
+    assert len(set(app.values())) == sc.platform.apps == 6     # six departments, six apps
+    assert named["household_registration"] == "public_security_app"
