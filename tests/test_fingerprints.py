@@ -27,7 +27,7 @@ DIGESTS = {
     "proactive_shared": "757039744c6134e9",
     "security_strong": "84bc64277f191d0d",
     "mmc": "eec8b3da08493ff7",
-    "everything": "e6786d7386898eb5",
+    "everything": "8e9367399f41c5cb",
     "in_person_complaints": "6dcb8f671f76a099",
 }
 
