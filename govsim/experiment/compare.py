@@ -235,7 +235,10 @@ def _raw_unit(name: str) -> str:
     k = find(name)
     if k is None:
         return ""
-    return "share (0-1; shown as %)" if k.unit == "share" else k.value_unit()
+    if k.unit == "share":
+        return ("difference of shares (-1 to 1; shown as percentage points)" if k.kind == "gap"
+                else "share (0-1; shown as %)")
+    return k.value_unit()
 
 
 def _p(p: float) -> str:
