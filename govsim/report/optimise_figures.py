@@ -27,7 +27,7 @@ _ZH = {
     "Candidates within the budget and the Pareto front": "预算内的候选方案与帕累托前沿",
     "within budget": "预算内", "Pareto front (not dominated)": "帕累托前沿(未被占优)",
     "over budget (not simulated)": "超出预算(未模拟)", "budget": "预算",
-    "certified best": "经认证的最优方案", "do nothing": "不干预",
+    "selected": "选定方案", "do nothing": "不干预",
     "cost of the levers (yuan per township-year)": "措施费用(元/乡镇·年)",
     "Effect of each lever": "各项措施的效果",
     "Each dot is one candidate within the budget (mean over replications); filled dots are "
@@ -98,7 +98,7 @@ def _front_panel(ax: Any, ok: pd.DataFrame, x_kpi: str, y_kpi: str, lang: Lang,
 
 def _mark(ax: Any, ok: pd.DataFrame, best: str | None, base: str, x: str, y: str,
           xs: float, ys: float, lang: Lang) -> None:
-    for name, word, mk in ((best, "certified best", "*"), (base, "do nothing", "s")):
+    for name, word, mk in ((best, "selected", "*"), (base, "do nothing", "s")):
         hit = ok[ok["candidate"] == name]
         if name and not hit.empty:
             ax.scatter(hit[x] * xs, hit[y] * ys, marker=mk, s=140, facecolor="none",
