@@ -38,10 +38,11 @@ _ZH = {
         "每个点为一个预算内候选方案(各次重复的均值),横轴为某一措施的取值;实心点位于帕累托前沿。"
         "各点之间其他措施也在变化,因此本图显示较优方案所在的区域,而非受控的单项效果。",
     "Left: the objectives of every candidate within the budget, the Pareto front joined "
-    "by a line; right: each candidate's cost against the first objective, candidates over "
-    "the budget (never simulated) in grey at the top.":
-        "左:预算内各候选方案的目标值,帕累托前沿以线相连;右:各候选方案的费用与第一目标,"
-        "超出预算(未模拟)的候选方案以灰色标在顶部。",
+    "by a line, the star the option the selection chose, the square doing nothing; right: "
+    "each candidate's cost against the first objective, candidates over the budget (never "
+    "simulated) in grey at the top.":
+        "左:预算内各候选方案的目标值,帕累托前沿以线相连,星号为认证选择选定的方案,方框为不干预;"
+        "右:各候选方案的费用与第一目标,超出预算(未模拟)的候选方案以灰色标在顶部。",
 }
 
 
@@ -193,8 +194,9 @@ def levers_figure(exp: StoredExperiment, path: Path, lang: Lang = "en") -> Path 
 _CAPTIONS = {
     "pareto": ("Candidates within the budget and the Pareto front",
                "Left: the objectives of every candidate within the budget, the Pareto front "
-               "joined by a line; right: each candidate's cost against the first objective, "
-               "candidates over the budget (never simulated) in grey at the top."),
+               "joined by a line, the star the option the selection chose, the square doing "
+               "nothing; right: each candidate's cost against the first objective, candidates "
+               "over the budget (never simulated) in grey at the top."),
     "levers": ("Effect of each lever",
                "Each dot is one candidate within the budget (mean over replications), against "
                "one lever's value; filled dots are on the Pareto front. Other levers vary "
