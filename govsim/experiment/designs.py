@@ -54,4 +54,8 @@ def run_experiment(
         from govsim.experiment.sensitivity import run_morris
 
         return run_morris(spec, size, **kwargs)
+    if spec.kind == "optimise":
+        from govsim.experiment.optimisation import run_optimise
+
+        return run_optimise(spec, size, **kwargs)
     return run_scenarios(spec, size=size, **kwargs)

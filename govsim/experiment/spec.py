@@ -51,6 +51,7 @@ import yaml
 
 from govsim.errors import ScenarioError
 from govsim.experiment.morris_spec import MorrisSpec, parse_morris
+from govsim.experiment.optimise_spec import OptimiseSpec, parse_optimise
 
 __all__ = ["ExperimentSpec", "ScenarioSpec", "SizeSpec", "list_experiments", "load_spec"]
 
@@ -58,13 +59,13 @@ _TOP_KEYS = {
     "name", "question", "base", "scenarios", "baseline", "replications", "base_seed", "kpis",
     "sizes", "crn", "target_kpi", "target_rel_halfwidth", "max_replications", "batch",
     "figures", "description", "levers", "uncertainties", "findings", "kind", "morris",
-    "headline",
+    "headline", "optimise",
 }
-KINDS = ("scenarios", "morris")
+KINDS = ("scenarios", "morris", "optimise")
 MAX_REPLICATIONS = 10_000
 MAX_RUNS = 100_000   # scenarios x replications of one experiment
 # figure kinds a spec may declare under ``figures:`` (drawn by govsim.report.figures)
-FIGURE_KINDS = ("means", "distributions", "timeseries", "scatter", "ranking")
+FIGURE_KINDS = ("means", "distributions", "timeseries", "scatter", "ranking", "pareto", "levers")
 _FIGURE_NEEDS = {"scatter": ("x", "y"), "ranking": ("table", "value", "label")}
 
 
@@ -83,6 +84,7 @@ class SizeSpec:
     replications: int | None = None
     overrides: tuple[str, ...] = ()
     trajectories: int | None = None  # Morris trajectories (kind: morris only)
+    trials: int | None = None  # optimisation trials (kind: optimise only)
 
 
 @dataclass(frozen=True)
@@ -109,10 +111,13 @@ class ExperimentSpec:
     kind: str = "scenarios"  # or "morris": scenarios come from the morris design
     morris: MorrisSpec | None = None  # the design of a kind: morris spec
     headline: str | None = None  # "scenario:kpi", the report's and index's headline finding
+    optimise: OptimiseSpec | None = None  # levers, budget, objectives of a kind: optimise spec
 
     def __post_init__(self) -> None:
         if isinstance(self.morris, dict):  # e.g. with_options(morris={...}): parse and check
             object.__setattr__(self, "morris", parse_morris(self.morris))
+        if isinstance(self.optimise, dict):
+            object.__setattr__(self, "optimise", parse_optimise(self.optimise))
         validate(self)
 
     @property
@@ -136,8 +141,11 @@ class ExperimentSpec:
         morris = self.morris
         if s.trajectories is not None and morris is not None:
             morris = dataclasses.replace(morris, trajectories=s.trajectories)
+        optimise = self.optimise
+        if s.trials is not None and optimise is not None:
+            optimise = dataclasses.replace(optimise, trials=s.trials)
         return dataclasses.replace(self, replications=reps, base=self.base + s.overrides,
-                                   morris=morris)
+                                   morris=morris, optimise=optimise)
 
     def with_options(self, **options: Any) -> ExperimentSpec:
         """A copy with top-level fields replaced (e.g. ``replications=5``); validated."""
@@ -160,6 +168,15 @@ def validate(spec: ExperimentSpec) -> None:
             _check_int("replications", spec.replications, 1, MAX_REPLICATIONS)
             _check_figures(spec.figures)
             return
+    if spec.kind == "optimise":
+        if not isinstance(spec.optimise, OptimiseSpec):
+            raise ScenarioError("optimise", spec.optimise, "a kind: optimise spec needs an "
+                                "optimise: mapping")
+        _check_int("replications", spec.replications, 1, MAX_REPLICATIONS)
+        _check_figures(spec.figures)
+        if spec.crn is not True:  # candidates are compared, and stored, on shared seeds
+            raise ScenarioError("crn", spec.crn, "kind: optimise always uses common random numbers")
+        return
     names = [s.name for s in spec.scenarios]
     if not names:
         raise ScenarioError("scenarios", [], "must list at least one scenario")
@@ -264,6 +281,8 @@ def spec_from_dict(data: dict[str, Any], name: str = "experiment") -> Experiment
     morris = parse_morris(data.get("morris")) if kind == "morris" or "morris" in data else None
     if morris is not None and not kpis:
         kpis = list(morris.outputs)
+    optimise = parse_optimise(data.get("optimise")) if kind == "optimise" or "optimise" in data \
+        else None
     return ExperimentSpec(
         name=str(data.get("name", name)),
         question=str(data.get("question", "")),
@@ -284,11 +303,12 @@ def spec_from_dict(data: dict[str, Any], name: str = "experiment") -> Experiment
         findings=data.get("findings"),
         kind=kind,
         morris=morris,
+        optimise=optimise,
         headline=None if data.get("headline") is None else str(data["headline"]),
     )
 
 
-_SIZE_KEYS = {"replications", "overrides", "trajectories"}
+_SIZE_KEYS = {"replications", "overrides", "trajectories", "trials"}
 
 
 def _sizes(value: object) -> dict[str, SizeSpec]:
@@ -309,9 +329,11 @@ def _sizes(value: object) -> dict[str, SizeSpec]:
             _check_int(f"{key}.replications", v["replications"], 1, MAX_REPLICATIONS)
         if v.get("trajectories") is not None:
             _check_int(f"{key}.trajectories", v["trajectories"], 2, MAX_REPLICATIONS)
+        if v.get("trials") is not None:
+            _check_int(f"{key}.trials", v["trials"], 1, MAX_REPLICATIONS)
         out[str(name)] = SizeSpec(v.get("replications"), _overrides(f"{key}.overrides",
                                                                     v.get("overrides")),
-                                  v.get("trajectories"))
+                                  v.get("trajectories"), v.get("trials"))
     return out
 
 

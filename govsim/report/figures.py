@@ -261,6 +261,10 @@ def _make(exp: StoredExperiment, kind: str, e: dict[str, Any], path: Path,
             return Figure(kind, path, str(title), fig.caption)
     elif kind == "ranking":
         return _ranking(exp, e, path)
+    elif kind in ("pareto", "levers"):  # kind: optimise (trials.csv)
+        from govsim.report.optimise_figures import make_optimise_figure
+
+        return make_optimise_figure(exp, kind, path, lang)
     return None
 
 

@@ -20,6 +20,7 @@ from govsim.kpi_registry import Lang
 from govsim.report.data import StoredExperiment, load_experiment
 from govsim.report.figures import Figure, build_figures
 from govsim.report.findings import Finding, select_findings, sensitivity_findings
+from govsim.report.optimise_report import is_optimisation, optimise_findings, optimise_section
 from govsim.report.style import figure_lang
 from govsim.report.tables import (
     comparison_html,
@@ -146,6 +147,7 @@ def render_report(exp: StoredExperiment, figures: Sequence[Figure], findings: li
 {f"<p>{e(desc)}</p>" if desc else ""}
 <h2>{h['findings']}</h2>
 {_findings_html(findings, exp.comparison, lang)}
+{optimise_section(exp, lang)}
 <h2>{h['comparison']}</h2>
 <p>{e(_w('comparison_note', lang))}</p>
 {comparison_html(exp.comparison, exp.baseline, lang)}
@@ -169,6 +171,8 @@ def findings_of(exp: StoredExperiment, hints: Any = None) -> list[Finding]:
     screening = exp.out_dir / "sensitivity.csv"
     if screening.is_file():   # a Morris screening: findings are about inputs, not scenarios
         return sensitivity_findings(pd.read_csv(screening))
+    if is_optimisation(exp):  # the certified selection first, then the search
+        return optimise_findings(exp)
     return select_findings(exp.comparison, exp.baseline, hints, exp.kpis,
                            exp.spec.get("headline"))
 
