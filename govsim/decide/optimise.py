@@ -109,11 +109,15 @@ def optimise(
     *,
     seed: int,
     study_name: str = "optimise",
+    population: int | None = None,
+    initial: Sequence[Mapping[str, float]] = (),
 ) -> OptimisationResult:
     """Run (or resume) the study until it holds ``n_trials`` completed trials; return them all.
 
     ``directory`` holds the study's SQLite file; ``None`` keeps the study in memory
     (nothing to resume, and about thirty times faster for cheap ``evaluate`` functions).
+    ``population`` is NSGA-II's generation size (default 50; a short search needs fewer);
+    ``initial`` candidates (e.g. "do nothing") are the first trials of a new study.
     """
     import optuna
 
@@ -127,8 +131,11 @@ def optimise(
     study = optuna.create_study(
         storage=storage, study_name=study_name, load_if_exists=True,
         directions=[optuna.study.StudyDirection[o.direction.upper()] for o in objectives],
-        sampler=_sampler(len(objectives), seed + done),
+        sampler=_sampler(len(objectives), seed + done, population),
     )
+    if not study.trials:
+        for values in initial:
+            study.enqueue_trial(dict(values))
     study.set_user_attr("signature", signature)
     _requeue_interrupted(study, storage)
     remaining = n_trials - len(study.get_trials(states=(optuna.trial.TrialState.COMPLETE,)))
@@ -195,12 +202,12 @@ def _completed(storage: Any, name: str, signature: dict[str, Any]) -> int:
     return len(old.get_trials(states=(optuna.trial.TrialState.COMPLETE,)))
 
 
-def _sampler(n_objectives: int, seed: int) -> Any:
+def _sampler(n_objectives: int, seed: int, population: int | None = None) -> Any:
     import optuna
 
     if n_objectives == 1:
         return optuna.samplers.TPESampler(seed=seed, multivariate=True)
-    return optuna.samplers.NSGAIISampler(seed=seed)
+    return optuna.samplers.NSGAIISampler(seed=seed, population_size=population or 50)
 
 
 def _requeue_interrupted(study: Any, storage: Any) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from govsim.experiment.compare import comparison_table, format_comparison, sentence
     from govsim.experiment.designs import run_experiment
+    from govsim.experiment.optimisation import OptimiseResult
     from govsim.experiment.runner import ExperimentResult, merge_overrides
     from govsim.experiment.seeds import replication_seed
     from govsim.experiment.spec import ExperimentSpec, ScenarioSpec, list_experiments, load_spec
@@ -30,6 +31,7 @@ _LAZY = {
     "ExperimentResult": "runner",
     "ExperimentSpec": "spec",
     "InconclusiveWarning": "stats",
+    "OptimiseResult": "optimisation",
     "ScenarioSpec": "spec",
     "comparison_table": "compare",
     "describe": "stats",
@@ -50,6 +52,7 @@ __all__ = [
     "ExperimentResult",
     "ExperimentSpec",
     "InconclusiveWarning",
+    "OptimiseResult",
     "ScenarioSpec",
     "comparison_table",
     "describe",

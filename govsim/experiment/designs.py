@@ -64,4 +64,8 @@ def run_experiment(
         from govsim.experiment.sobol_run import run_sobol
 
         return run_sobol(spec, size, **kwargs)
+    if spec.kind == "optimise":
+        from govsim.experiment.optimisation import run_optimise
+
+        return run_optimise(spec, size, **kwargs)
     return run_scenarios(spec, size=size, **kwargs)

@@ -52,6 +52,7 @@ import yaml
 from govsim.errors import ScenarioError
 from govsim.experiment.discover_spec import DiscoverSpec, parse_discover
 from govsim.experiment.morris_spec import MorrisSpec, parse_morris
+from govsim.experiment.optimise_spec import OptimiseSpec, parse_optimise
 from govsim.experiment.sobol_spec import SobolSpec, parse_sobol
 
 __all__ = ["ExperimentSpec", "ScenarioSpec", "SizeSpec", "list_experiments", "load_spec"]
@@ -60,13 +61,14 @@ _TOP_KEYS = {
     "name", "question", "base", "scenarios", "baseline", "replications", "base_seed", "kpis",
     "sizes", "crn", "target_kpi", "target_rel_halfwidth", "max_replications", "batch",
     "figures", "description", "levers", "uncertainties", "findings", "kind", "morris",
-    "headline", "discover", "sobol",
+    "headline", "optimise", "discover", "sobol",
 }
-KINDS = ("scenarios", "morris", "discover", "sobol")
+KINDS = ("scenarios", "morris", "optimise", "discover", "sobol")
 MAX_REPLICATIONS = 10_000
 MAX_RUNS = 100_000   # scenarios x replications of one experiment
 # figure kinds a spec may declare under ``figures:`` (drawn by govsim.report.figures)
-FIGURE_KINDS = ("means", "distributions", "timeseries", "scatter", "ranking", "prim", "sobol")
+FIGURE_KINDS = ("means", "distributions", "timeseries", "scatter", "ranking", "pareto", "levers",
+                "prim", "sobol")
 _FIGURE_NEEDS = {"scatter": ("x", "y"), "ranking": ("table", "value", "label")}
 
 
@@ -85,6 +87,7 @@ class SizeSpec:
     replications: int | None = None
     overrides: tuple[str, ...] = ()
     trajectories: int | None = None  # Morris trajectories (kind: morris only)
+    trials: int | None = None  # optimisation trials (kind: optimise only)
     points: int | None = None  # Latin hypercube points (kind: discover only)
     n_base: int | None = None  # Saltelli base sample (kind: sobol only)
 
@@ -113,12 +116,15 @@ class ExperimentSpec:
     kind: str = "scenarios"  # or "morris": scenarios come from the morris design
     morris: MorrisSpec | None = None  # the design of a kind: morris spec
     headline: str | None = None  # "scenario:kpi", the report's and index's headline finding
+    optimise: OptimiseSpec | None = None  # levers, budget, objectives of a kind: optimise spec
     discover: DiscoverSpec | None = None  # the design of a kind: discover spec
     sobol: SobolSpec | None = None  # the design of a kind: sobol spec
 
     def __post_init__(self) -> None:
         if isinstance(self.morris, dict):  # e.g. with_options(morris={...}): parse and check
             object.__setattr__(self, "morris", parse_morris(self.morris))
+        if isinstance(self.optimise, dict):
+            object.__setattr__(self, "optimise", parse_optimise(self.optimise))
         for key, parse in (("discover", parse_discover), ("sobol", parse_sobol)):
             if isinstance(getattr(self, key), dict):
                 object.__setattr__(self, key, parse(getattr(self, key)))
@@ -145,13 +151,16 @@ class ExperimentSpec:
         morris = self.morris
         if s.trajectories is not None and morris is not None:
             morris = dataclasses.replace(morris, trajectories=s.trajectories)
-        discover, sobol = self.discover, self.sobol
+        optimise, discover, sobol = self.optimise, self.discover, self.sobol
+        if s.trials is not None and optimise is not None:
+            optimise = dataclasses.replace(optimise, trials=s.trials)
         if s.points is not None and discover is not None:
             discover = dataclasses.replace(discover, points=s.points)
         if s.n_base is not None and sobol is not None:
             sobol = dataclasses.replace(sobol, n_base=s.n_base)
         return dataclasses.replace(self, replications=reps, base=self.base + s.overrides,
-                                   morris=morris, discover=discover, sobol=sobol)
+                                   morris=morris, optimise=optimise, discover=discover,
+                                   sobol=sobol)
 
     def with_options(self, **options: Any) -> ExperimentSpec:
         """A copy with top-level fields replaced (e.g. ``replications=5``); validated."""
@@ -177,6 +186,15 @@ def validate(spec: ExperimentSpec) -> None:
             _check_int("replications", spec.replications, 1, MAX_REPLICATIONS)
             _check_figures(spec.figures)
             return
+    if spec.kind == "optimise":
+        if not isinstance(spec.optimise, OptimiseSpec):
+            raise ScenarioError("optimise", spec.optimise, "a kind: optimise spec needs an "
+                                "optimise: mapping")
+        _check_int("replications", spec.replications, 1, MAX_REPLICATIONS)
+        _check_figures(spec.figures)
+        if spec.crn is not True:  # candidates are compared, and stored, on shared seeds
+            raise ScenarioError("crn", spec.crn, "kind: optimise always uses common random numbers")
+        return
     names = [s.name for s in spec.scenarios]
     if not names:
         raise ScenarioError("scenarios", [], "must list at least one scenario")
@@ -281,6 +299,8 @@ def spec_from_dict(data: dict[str, Any], name: str = "experiment") -> Experiment
     morris = parse_morris(data.get("morris")) if kind == "morris" or "morris" in data else None
     if morris is not None and not kpis:
         kpis = list(morris.outputs)
+    optimise = parse_optimise(data.get("optimise")) if kind == "optimise" or "optimise" in data \
+        else None
     discover = parse_discover(data.get("discover")) if kind == "discover" or "discover" in data else None
     sobol = parse_sobol(data.get("sobol")) if kind == "sobol" or "sobol" in data else None
     return ExperimentSpec(
@@ -303,13 +323,14 @@ def spec_from_dict(data: dict[str, Any], name: str = "experiment") -> Experiment
         findings=data.get("findings"),
         kind=kind,
         morris=morris,
+        optimise=optimise,
         headline=None if data.get("headline") is None else str(data["headline"]),
         discover=discover,
         sobol=sobol,
     )
 
 
-_SIZE_KEYS = {"replications", "overrides", "trajectories", "points", "n_base"}
+_SIZE_KEYS = {"replications", "overrides", "trajectories", "trials", "points", "n_base"}
 
 
 def _sizes(value: object) -> dict[str, SizeSpec]:
@@ -328,12 +349,13 @@ def _sizes(value: object) -> dict[str, SizeSpec]:
             raise ScenarioError(f"{key}.{bad[0]}", v[bad[0]], f"unknown key; allowed: {sorted(_SIZE_KEYS)}")
         if v.get("replications") is not None:
             _check_int(f"{key}.replications", v["replications"], 1, MAX_REPLICATIONS)
-        for k, low in (("trajectories", 2), ("points", 4), ("n_base", 2)):
+        for k, low in (("trajectories", 2), ("trials", 1), ("points", 4), ("n_base", 2)):
             if v.get(k) is not None:
                 _check_int(f"{key}.{k}", v[k], low, MAX_REPLICATIONS)
         out[str(name)] = SizeSpec(v.get("replications"), _overrides(f"{key}.overrides",
                                                                     v.get("overrides")),
-                                  v.get("trajectories"), v.get("points"), v.get("n_base"))
+                                  v.get("trajectories"), v.get("trials"), v.get("points"),
+                                  v.get("n_base"))
     return out
 
 

@@ -266,6 +266,10 @@ def _make(exp: StoredExperiment, kind: str, e: dict[str, Any], path: Path,
         from govsim.report.sobol_report import sobol_figure
 
         return (prim_figure if kind == "prim" else sobol_figure)(exp, e, path, lang)
+    elif kind in ("pareto", "levers"):  # kind: optimise (trials.csv)
+        from govsim.report.optimise_figures import make_optimise_figure
+
+        return make_optimise_figure(exp, kind, path, lang)
     return None
 
 

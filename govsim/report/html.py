@@ -21,6 +21,7 @@ from govsim.report.data import StoredExperiment, load_experiment
 from govsim.report.discover_report import discover_findings, discover_section
 from govsim.report.figures import Figure, build_figures
 from govsim.report.findings import Finding, select_findings, sensitivity_findings
+from govsim.report.optimise_report import is_optimisation, optimise_findings, optimise_section
 from govsim.report.sobol_report import sobol_findings, sobol_section
 from govsim.report.style import figure_lang
 from govsim.report.tables import (
@@ -156,7 +157,7 @@ def render_report(exp: StoredExperiment, figures: Sequence[Figure], findings: li
 {f"<p>{e(desc)}</p>" if desc else ""}
 <h2>{h['findings']}</h2>
 {_findings_html(findings, exp.comparison.iloc[:0] if designed else exp.comparison, lang)}
-{discover_section(exp, lang)}{sobol_section(exp, lang)}
+{optimise_section(exp, lang)}{discover_section(exp, lang)}{sobol_section(exp, lang)}
 <h2>{h['comparison']}</h2>
 <p>{e(_w('comparison_note', lang))}</p>
 {table}
@@ -180,6 +181,8 @@ def findings_of(exp: StoredExperiment, hints: Any = None) -> list[Finding]:
     screening = exp.out_dir / "sensitivity.csv"
     if screening.is_file():   # a Morris screening: findings are about inputs, not scenarios
         return sensitivity_findings(pd.read_csv(screening))
+    if is_optimisation(exp):  # the certified selection first, then the search
+        return optimise_findings(exp)
     if (exp.out_dir / "discover.csv").is_file():  # scenario discovery: where policies fail
         return discover_findings(pd.read_csv(exp.out_dir / "discover.csv"))
     if (exp.out_dir / "sobol.csv").is_file():  # Sobol indices: findings are about inputs
