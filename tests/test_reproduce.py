@@ -14,11 +14,11 @@ from govsim.provenance import git_state
 from govsim.report.artefacts import artefact_problems
 
 
-def test_the_shipped_experiments_are_listed():
+def test_the_shipped_experiments_are_listed_in_number_order():
     assert shipped_experiments() == [
-        "e10_optimise_inclusive", "e1_data_sharing", "e2_channels_divide",
-        "e3_inclusive_interventions", "e4_fragmentation", "e5_outages", "e6_back_office",
-        "e7_openness_security", "e8_proactive", "e9_sensitivity"]
+        "e1_data_sharing", "e2_channels_divide", "e3_inclusive_interventions", "e4_fragmentation",
+        "e5_outages", "e6_back_office", "e7_openness_security", "e8_proactive", "e9_sensitivity",
+        "e10_optimise_inclusive", "e11_discover_digital_only", "e12_sobol"]
 
 
 def test_reproduce_writes_small_results_and_an_index(tmp_path):

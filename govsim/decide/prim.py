@@ -82,11 +82,19 @@ class PrimResult:
         return PrimResult(self.names, self.trajectory, self.lower, self.upper, self.x, self.y, step, box)
 
     def limits(self) -> pd.DataFrame:
-        """The chosen box's restricted inputs with their limits and the data's range."""
+        """The chosen box's restricted inputs with their limits, the data's range and the
+        quasi-p-value of each limit (NaN for a side the box does not restrict)."""
         lo, hi = self.x.min(axis=0), self.x.max(axis=0)
-        rows = [{"input": self.names[j], "lower": self.box.lower[j], "upper": self.box.upper[j],
-                 "data_min": lo[j], "data_max": hi[j]} for j in self.box.restricted]
-        return pd.DataFrame(rows, columns=["input", "lower", "upper", "data_min", "data_max"])
+        b_lo, b_hi = self.box.lower, self.box.upper
+        rows = [{"input": self.names[j], "lower": b_lo[j], "upper": b_hi[j],
+                 "data_min": lo[j], "data_max": hi[j],
+                 "qp_lower": _quasi_p(self.x, self.y, b_lo, b_hi, j, 0) if b_lo[j] > lo[j]
+                 else np.nan,
+                 "qp_upper": _quasi_p(self.x, self.y, b_lo, b_hi, j, 1) if b_hi[j] < hi[j]
+                 else np.nan}
+                for j in self.box.restricted]
+        return pd.DataFrame(rows, columns=["input", "lower", "upper", "data_min", "data_max",
+                                           "qp_lower", "qp_upper"])
 
     def rule(self) -> str:
         """The chosen box in plain words, e.g. ``literacy_min >= 0.412 and proxies = 0``."""

@@ -104,25 +104,31 @@ def sobol_indices(
 
 
 def ranking_warnings(table: pd.DataFrame, output: str, max_width: float = 0.2,
-                     negligible: float = 0.05) -> list[str]:
+                     negligible: float = 0.05, lang: str = "en") -> list[str]:
     """Sentences saying where the intervals are too wide to rank the inputs by total index.
 
     Warns for each pair of neighbours (in ST order) whose intervals overlap,
     unless both are negligible (upper bounds below ``negligible``), and for each
     input whose ST interval is wider than ``max_width``. Empty when the ranking
-    stands.
+    stands. ``lang="zh"`` gives the same sentences in Chinese.
     """
     t = table.sort_values("ST", ascending=False, ignore_index=True)
     names = [str(n) for n in t["input"]]
     st, low, high = (t[c].to_numpy(dtype=float) for c in ("ST", "ST_low", "ST_high"))
+    zh = lang == "zh"
     out = []
     for a in range(len(names) - 1):
         b = a + 1
         if low[a] <= high[b] and max(high[a], high[b]) >= negligible:
-            out.append(f"{output}: the total indices of {names[a]} ({st[a]:.2f}) and "
+            out.append(f"{output}:{names[a]}({st[a]:.2f})与{names[b]}({st[b]:.2f})的总效应指数"
+                       "区间重叠,无法排序。" if zh else
+                       f"{output}: the total indices of {names[a]} ({st[a]:.2f}) and "
                        f"{names[b]} ({st[b]:.2f}) overlap; they cannot be ranked.")
     for i, name in enumerate(names):
-        if high[i] - low[i] > max_width:
-            out.append(f"{output}: the interval of {name}'s total index is {high[i] - low[i]:.2f} wide "
+        width = high[i] - low[i]
+        if width > max_width:
+            out.append(f"{output}:{name}的总效应指数区间宽{width:.2f}(超过{max_width:g});"
+                       "请增大n_base或增加重复次数。" if zh else
+                       f"{output}: the interval of {name}'s total index is {width:.2f} wide "
                        f"(more than {max_width:g}); use a larger n_base or more replications.")
     return out

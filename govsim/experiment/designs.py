@@ -40,7 +40,9 @@ def run_experiment(
     ``options`` replaces spec fields (e.g. ``{"replications": 5}``). ``simulate`` and
     ``load`` default to :func:`govsim.simulate` and :func:`govsim.load_scenario`.
     A ``kind: morris`` spec runs its design points and returns a
-    :class:`~govsim.experiment.sensitivity.MorrisResult` (with ``sensitivity``).
+    :class:`~govsim.experiment.sensitivity.MorrisResult` (with ``sensitivity``), a
+    ``kind: discover`` one a :class:`~govsim.experiment.discover.DiscoverResult` and a
+    ``kind: sobol`` one a :class:`~govsim.experiment.sobol_run.SobolResult`.
     Raises :class:`ScenarioError` for a bad spec, executor or scenario, before any run;
     a run that raises is listed in the result's ``failed`` and the others go on.
     """
@@ -54,6 +56,14 @@ def run_experiment(
         from govsim.experiment.sensitivity import run_morris
 
         return run_morris(spec, size, **kwargs)
+    if spec.kind == "discover":
+        from govsim.experiment.discover import run_discover
+
+        return run_discover(spec, size, **kwargs)
+    if spec.kind == "sobol":
+        from govsim.experiment.sobol_run import run_sobol
+
+        return run_sobol(spec, size, **kwargs)
     if spec.kind == "optimise":
         from govsim.experiment.optimisation import run_optimise
 

@@ -34,23 +34,25 @@ from govsim.report.artefacts import artefact_problems
 __all__ = ["SMALL_OUTPUTS", "main", "shipped_experiments"]
 
 SMALL_OUTPUTS = ("summary.csv", "comparison.csv", "manifest.json", "report.html",
-                 "report.zh.html", "report.json", "sensitivity.csv")
+                 "report.zh.html", "report.json", "sensitivity.csv", "discover.csv",
+                 "discover_points.csv", "prim_*.csv", "sobol.csv", "sobol_warnings.csv")
 
 
 def shipped_experiments() -> list[str]:
-    """Names of the shipped experiments e1..e9 (not the example)."""
+    """Names of the shipped experiments e1, e2, ... in number order (not the example)."""
     files = resources.files("govsim.experiment_specs").iterdir()
-    return sorted(p.name.removesuffix(".yaml") for p in files
-                  if re.fullmatch(r"e\d+_\w+\.yaml", p.name))
+    names = [p.name.removesuffix(".yaml") for p in files if re.fullmatch(r"e\d+_\w+\.yaml", p.name)]
+    return sorted(names, key=lambda n: (int(n[1:].split("_", 1)[0]), n))  # e9 before e10
 
 
 def _copy_small(src: Path, dst: Path) -> None:
     if dst.exists():
         shutil.rmtree(dst)
     dst.mkdir(parents=True)
-    for name in SMALL_OUTPUTS:
-        if (src / name).is_file():
-            shutil.copy2(src / name, dst / name)
+    for pattern in SMALL_OUTPUTS:  # names, or globs such as prim_*.csv
+        for path in sorted(src.glob(pattern)):
+            if path.is_file():
+                shutil.copy2(path, dst / path.name)
     if (src / "figures").is_dir():
         shutil.copytree(src / "figures", dst / "figures")
 

@@ -50,8 +50,10 @@ from typing import Any
 import yaml
 
 from govsim.errors import ScenarioError
+from govsim.experiment.discover_spec import DiscoverSpec, parse_discover
 from govsim.experiment.morris_spec import MorrisSpec, parse_morris
 from govsim.experiment.optimise_spec import OptimiseSpec, parse_optimise
+from govsim.experiment.sobol_spec import SobolSpec, parse_sobol
 
 __all__ = ["ExperimentSpec", "ScenarioSpec", "SizeSpec", "list_experiments", "load_spec"]
 
@@ -59,13 +61,14 @@ _TOP_KEYS = {
     "name", "question", "base", "scenarios", "baseline", "replications", "base_seed", "kpis",
     "sizes", "crn", "target_kpi", "target_rel_halfwidth", "max_replications", "batch",
     "figures", "description", "levers", "uncertainties", "findings", "kind", "morris",
-    "headline", "optimise",
+    "headline", "optimise", "discover", "sobol",
 }
-KINDS = ("scenarios", "morris", "optimise")
+KINDS = ("scenarios", "morris", "optimise", "discover", "sobol")
 MAX_REPLICATIONS = 10_000
 MAX_RUNS = 100_000   # scenarios x replications of one experiment
 # figure kinds a spec may declare under ``figures:`` (drawn by govsim.report.figures)
-FIGURE_KINDS = ("means", "distributions", "timeseries", "scatter", "ranking", "pareto", "levers")
+FIGURE_KINDS = ("means", "distributions", "timeseries", "scatter", "ranking", "pareto", "levers",
+                "prim", "sobol")
 _FIGURE_NEEDS = {"scatter": ("x", "y"), "ranking": ("table", "value", "label")}
 
 
@@ -85,6 +88,8 @@ class SizeSpec:
     overrides: tuple[str, ...] = ()
     trajectories: int | None = None  # Morris trajectories (kind: morris only)
     trials: int | None = None  # optimisation trials (kind: optimise only)
+    points: int | None = None  # Latin hypercube points (kind: discover only)
+    n_base: int | None = None  # Saltelli base sample (kind: sobol only)
 
 
 @dataclass(frozen=True)
@@ -112,12 +117,17 @@ class ExperimentSpec:
     morris: MorrisSpec | None = None  # the design of a kind: morris spec
     headline: str | None = None  # "scenario:kpi", the report's and index's headline finding
     optimise: OptimiseSpec | None = None  # levers, budget, objectives of a kind: optimise spec
+    discover: DiscoverSpec | None = None  # the design of a kind: discover spec
+    sobol: SobolSpec | None = None  # the design of a kind: sobol spec
 
     def __post_init__(self) -> None:
         if isinstance(self.morris, dict):  # e.g. with_options(morris={...}): parse and check
             object.__setattr__(self, "morris", parse_morris(self.morris))
         if isinstance(self.optimise, dict):
             object.__setattr__(self, "optimise", parse_optimise(self.optimise))
+        for key, parse in (("discover", parse_discover), ("sobol", parse_sobol)):
+            if isinstance(getattr(self, key), dict):
+                object.__setattr__(self, key, parse(getattr(self, key)))
         validate(self)
 
     @property
@@ -141,11 +151,16 @@ class ExperimentSpec:
         morris = self.morris
         if s.trajectories is not None and morris is not None:
             morris = dataclasses.replace(morris, trajectories=s.trajectories)
-        optimise = self.optimise
+        optimise, discover, sobol = self.optimise, self.discover, self.sobol
         if s.trials is not None and optimise is not None:
             optimise = dataclasses.replace(optimise, trials=s.trials)
+        if s.points is not None and discover is not None:
+            discover = dataclasses.replace(discover, points=s.points)
+        if s.n_base is not None and sobol is not None:
+            sobol = dataclasses.replace(sobol, n_base=s.n_base)
         return dataclasses.replace(self, replications=reps, base=self.base + s.overrides,
-                                   morris=morris, optimise=optimise)
+                                   morris=morris, optimise=optimise, discover=discover,
+                                   sobol=sobol)
 
     def with_options(self, **options: Any) -> ExperimentSpec:
         """A copy with top-level fields replaced (e.g. ``replications=5``); validated."""
@@ -161,9 +176,12 @@ def validate(spec: ExperimentSpec) -> None:
     """Raise :class:`ScenarioError` for an experiment that cannot be run."""
     if spec.kind not in KINDS:
         raise ScenarioError("kind", spec.kind, f"must be one of {list(KINDS)}")
-    if spec.kind == "morris":
-        if not isinstance(spec.morris, MorrisSpec):
-            raise ScenarioError("morris", spec.morris, "a kind: morris spec needs a morris: mapping")
+    if spec.kind in ("morris", "discover", "sobol"):
+        block, typ = getattr(spec, spec.kind), {"morris": MorrisSpec, "discover": DiscoverSpec,
+                                                "sobol": SobolSpec}[spec.kind]
+        if not isinstance(block, typ):
+            raise ScenarioError(spec.kind, block, f"a kind: {spec.kind} spec needs a "
+                                f"{spec.kind}: mapping")
         if not spec.scenarios:  # scenarios are generated from the design
             _check_int("replications", spec.replications, 1, MAX_REPLICATIONS)
             _check_figures(spec.figures)
@@ -283,12 +301,14 @@ def spec_from_dict(data: dict[str, Any], name: str = "experiment") -> Experiment
         kpis = list(morris.outputs)
     optimise = parse_optimise(data.get("optimise")) if kind == "optimise" or "optimise" in data \
         else None
+    discover = parse_discover(data.get("discover")) if kind == "discover" or "discover" in data else None
+    sobol = parse_sobol(data.get("sobol")) if kind == "sobol" or "sobol" in data else None
     return ExperimentSpec(
         name=str(data.get("name", name)),
         question=str(data.get("question", "")),
         scenarios=scenarios,
         baseline=str(data.get("baseline", scenarios[0].name if scenarios else "")),
-        replications=data.get("replications", 1 if kind == "morris" else 10),
+        replications=data.get("replications", 1 if kind in ("morris", "sobol") else 10),
         base_seed=data.get("base_seed", 12345),
         kpis=tuple(str(k) for k in kpis),
         base=_overrides("base", data.get("base")),
@@ -305,10 +325,12 @@ def spec_from_dict(data: dict[str, Any], name: str = "experiment") -> Experiment
         morris=morris,
         optimise=optimise,
         headline=None if data.get("headline") is None else str(data["headline"]),
+        discover=discover,
+        sobol=sobol,
     )
 
 
-_SIZE_KEYS = {"replications", "overrides", "trajectories", "trials"}
+_SIZE_KEYS = {"replications", "overrides", "trajectories", "trials", "points", "n_base"}
 
 
 def _sizes(value: object) -> dict[str, SizeSpec]:
@@ -327,13 +349,13 @@ def _sizes(value: object) -> dict[str, SizeSpec]:
             raise ScenarioError(f"{key}.{bad[0]}", v[bad[0]], f"unknown key; allowed: {sorted(_SIZE_KEYS)}")
         if v.get("replications") is not None:
             _check_int(f"{key}.replications", v["replications"], 1, MAX_REPLICATIONS)
-        if v.get("trajectories") is not None:
-            _check_int(f"{key}.trajectories", v["trajectories"], 2, MAX_REPLICATIONS)
-        if v.get("trials") is not None:
-            _check_int(f"{key}.trials", v["trials"], 1, MAX_REPLICATIONS)
+        for k, low in (("trajectories", 2), ("trials", 1), ("points", 4), ("n_base", 2)):
+            if v.get(k) is not None:
+                _check_int(f"{key}.{k}", v[k], low, MAX_REPLICATIONS)
         out[str(name)] = SizeSpec(v.get("replications"), _overrides(f"{key}.overrides",
                                                                     v.get("overrides")),
-                                  v.get("trajectories"), v.get("trials"))
+                                  v.get("trajectories"), v.get("trials"), v.get("points"),
+                                  v.get("n_base"))
     return out
 
 

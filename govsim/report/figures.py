@@ -261,6 +261,11 @@ def _make(exp: StoredExperiment, kind: str, e: dict[str, Any], path: Path,
             return Figure(kind, path, str(title), fig.caption)
     elif kind == "ranking":
         return _ranking(exp, e, path)
+    elif kind in ("prim", "sobol"):  # scenario discovery and Sobol kinds draw their own
+        from govsim.report.discover_report import prim_figure
+        from govsim.report.sobol_report import sobol_figure
+
+        return (prim_figure if kind == "prim" else sobol_figure)(exp, e, path, lang)
     elif kind in ("pareto", "levers"):  # kind: optimise (trials.csv)
         from govsim.report.optimise_figures import make_optimise_figure
 

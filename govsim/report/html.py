@@ -18,9 +18,11 @@ import pandas as pd
 
 from govsim.kpi_registry import Lang
 from govsim.report.data import StoredExperiment, load_experiment
+from govsim.report.discover_report import discover_findings, discover_section
 from govsim.report.figures import Figure, build_figures
 from govsim.report.findings import Finding, select_findings, sensitivity_findings
 from govsim.report.optimise_report import is_optimisation, optimise_findings, optimise_section
+from govsim.report.sobol_report import sobol_findings, sobol_section
 from govsim.report.style import figure_lang
 from govsim.report.tables import (
     comparison_html,
@@ -82,6 +84,9 @@ _WORDS: dict[str, tuple[str, str]] = {
                      "另有{z}项按设计相同,不计入。"),
     "no_question": ("(the experiment states no question)", "(该实验未说明问题)"),
     "no_figure": ("(no figure could be drawn from the stored results)", "(无法根据已存结果作图)"),
+    "design_rows": ("Every design point against the first point (one row per point and KPI; "
+                    "a design, not a comparison of policies)",
+                    "各设计点与第一个点的比较(每个点每项指标一行;这是设计点,并非政策比较)"),
 }
 
 
@@ -132,6 +137,11 @@ def render_report(exp: StoredExperiment, figures: Sequence[Figure], findings: li
     lead = "".join(f"<p>{e(f.plain_text(lang))}</p>" for _, f in ranked)
     desc = exp.spec.get("description") if lang == "en" else None
     other = REPORT_FILES["zh" if lang == "en" else "en"]
+    # a discover or sobol design: its points are not scenarios to compare with the first
+    designed = any((exp.out_dir / f).is_file() for f in ("discover.csv", "sobol.csv"))
+    table = comparison_html(exp.comparison, exp.baseline, lang)
+    if designed:
+        table = f"<details><summary>{e(_w('design_rows', lang))}</summary>{table}</details>"
     h = {k: e(_w(k, lang)) for k in ("changed", "findings", "comparison", "figures", "kpis",
                                      "items", "scenarios", "provenance")}
     return f"""<!DOCTYPE html>
@@ -146,11 +156,11 @@ def render_report(exp: StoredExperiment, figures: Sequence[Figure], findings: li
 <div class="lead">{lead or f"<p>{e(_w('no_findings', lang))}</p>"}</div>
 {f"<p>{e(desc)}</p>" if desc else ""}
 <h2>{h['findings']}</h2>
-{_findings_html(findings, exp.comparison, lang)}
-{optimise_section(exp, lang)}
+{_findings_html(findings, exp.comparison.iloc[:0] if designed else exp.comparison, lang)}
+{optimise_section(exp, lang)}{discover_section(exp, lang)}{sobol_section(exp, lang)}
 <h2>{h['comparison']}</h2>
 <p>{e(_w('comparison_note', lang))}</p>
-{comparison_html(exp.comparison, exp.baseline, lang)}
+{table}
 <h2>{h['figures']}</h2>
 {_figures_html(figures, lang) or f"<p>{e(_w('no_figure', lang))}</p>"}
 <h2>{h['kpis']}</h2>
@@ -173,6 +183,10 @@ def findings_of(exp: StoredExperiment, hints: Any = None) -> list[Finding]:
         return sensitivity_findings(pd.read_csv(screening))
     if is_optimisation(exp):  # the certified selection first, then the search
         return optimise_findings(exp)
+    if (exp.out_dir / "discover.csv").is_file():  # scenario discovery: where policies fail
+        return discover_findings(pd.read_csv(exp.out_dir / "discover.csv"))
+    if (exp.out_dir / "sobol.csv").is_file():  # Sobol indices: findings are about inputs
+        return sobol_findings(pd.read_csv(exp.out_dir / "sobol.csv"))
     return select_findings(exp.comparison, exp.baseline, hints, exp.kpis,
                            exp.spec.get("headline"))
 
