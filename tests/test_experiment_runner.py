@@ -25,6 +25,7 @@ from govsim.experiment import (
     runner,
 )
 from govsim.experiment.compare_cli import main as compare_main
+from govsim.experiment.manifest import scenario_config
 from govsim.store import RunStore
 
 
@@ -95,7 +96,9 @@ def test_run_store_layout_manifest_and_rerun_skips(tmp_path: Path) -> None:
         "requests.parquet", "kpis.parquet", "config.json", "meta.json"}
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert manifest["seeds"]["base"] == manifest["seeds"]["better"]  # common random numbers
-    assert manifest["scenarios"]["better"]["config"]["effect"] == -0.3
+    assert manifest["scenarios"]["better"]["config_changes"] == {"effect": -0.3}
+    assert scenario_config(manifest, "better")["effect"] == -0.3
+    assert scenario_config(manifest, "base") == manifest["scenarios"]["base"]["config"]
     assert {"commit", "dirty"} <= set(manifest["git"]) and manifest["govsim_version"]
     assert all(r["wall_seconds"] is not None for r in manifest["runs"])
     assert list(res.summary.columns) == ["scenario", "replication", "seed", "kpi", "value"]

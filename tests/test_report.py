@@ -249,3 +249,20 @@ def test_without_a_cjk_font_the_chinese_report_shows_the_english_figures(
     assert [p.name for p in (out / "figures").glob("*.png")] == ["means.png"]
     zh = (out / "report.zh.html").read_text(encoding="utf-8")
     assert zh.count(IMG) == 1 and "<td>每件申请出行趟数</td>" in zh
+
+
+def test_chinese_report_and_index_ask_the_question_in_chinese(stored: Path, tmp_path: Path) -> None:
+    out = _copy(stored, tmp_path / "results" / "e")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest["experiment"]["question_zh"] = "部门共享数据能让村民少跑几趟?"
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    build_report(out)
+    zh = (out / "report.zh.html").read_text(encoding="utf-8")
+    en = (out / "report.html").read_text(encoding="utf-8")
+    assert "部门共享数据能让村民少跑几趟?" in zh and "部门共享数据能让村民少跑几趟?" not in en
+    assert manifest["experiment"]["question"] in en
+    build_index(tmp_path / "results")
+    assert "部门共享数据能让村民少跑几趟?" in (tmp_path / "results" / "index.zh.html").read_text(
+        encoding="utf-8")
+    assert "部门共享数据能让村民少跑几趟?" not in (tmp_path / "results" / "index.html").read_text(
+        encoding="utf-8")

@@ -35,7 +35,8 @@ __all__ = ["SMALL_OUTPUTS", "main", "shipped_experiments"]
 
 SMALL_OUTPUTS = ("summary.csv", "comparison.csv", "manifest.json", "report.html",
                  "report.zh.html", "report.json", "sensitivity.csv", "discover.csv",
-                 "discover_points.csv", "prim_*.csv", "sobol.csv", "sobol_warnings.csv")
+                 "discover_points.csv", "prim_*.csv", "sobol.csv", "sobol_warnings.csv", "trials.csv",
+                 "pareto.csv", "selection.csv", "selection.json")
 
 
 def shipped_experiments() -> list[str]:

@@ -58,7 +58,7 @@ from govsim.experiment.sobol_spec import SobolSpec, parse_sobol
 __all__ = ["ExperimentSpec", "ScenarioSpec", "SizeSpec", "list_experiments", "load_spec"]
 
 _TOP_KEYS = {
-    "name", "question", "base", "scenarios", "baseline", "replications", "base_seed", "kpis",
+    "name", "question", "question_zh", "base", "scenarios", "baseline", "replications", "base_seed", "kpis",
     "sizes", "crn", "target_kpi", "target_rel_halfwidth", "max_replications", "batch",
     "figures", "description", "levers", "uncertainties", "findings", "kind", "morris",
     "headline", "optimise", "discover", "sobol",
@@ -119,6 +119,7 @@ class ExperimentSpec:
     optimise: OptimiseSpec | None = None  # levers, budget, objectives of a kind: optimise spec
     discover: DiscoverSpec | None = None  # the design of a kind: discover spec
     sobol: SobolSpec | None = None  # the design of a kind: sobol spec
+    question_zh: str = ""  # the question in Chinese ("" = the Chinese report shows English)
 
     def __post_init__(self) -> None:
         if isinstance(self.morris, dict):  # e.g. with_options(morris={...}): parse and check
@@ -306,6 +307,7 @@ def spec_from_dict(data: dict[str, Any], name: str = "experiment") -> Experiment
     return ExperimentSpec(
         name=str(data.get("name", name)),
         question=str(data.get("question", "")),
+        question_zh=str(data.get("question_zh", "")),
         scenarios=scenarios,
         baseline=str(data.get("baseline", scenarios[0].name if scenarios else "")),
         replications=data.get("replications", 1 if kind in ("morris", "sobol") else 10),

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from govsim.experiment.compare import comparison_table
+from govsim.experiment.manifest import scenario_config
 from govsim.experiment.stats import describe
 from govsim.experiment.stored import (
     failed_runs,
@@ -53,6 +54,11 @@ class StoredExperiment:
         """The experiment's question, one sentence."""
         return str(self.spec.get("question") or "")
 
+    def question_in(self, lang: str) -> str:
+        """The question in ``lang`` ("zh" falls back to English when the spec has none)."""
+        zh = str(self.spec.get("question_zh") or "")
+        return zh if lang == "zh" and zh else self.question
+
     @property
     def baseline(self) -> str:
         """The baseline scenario."""
@@ -90,11 +96,11 @@ class StoredExperiment:
     def config(self, scenario: str | None = None) -> dict[str, Any]:
         """The resolved config of ``scenario`` (default: the baseline), or {} if not stored."""
         scenarios = self.manifest.get("scenarios") or {}
-        sc = scenarios.get(scenario or self.baseline) or next(iter(scenarios.values()), None)
-        if sc and isinstance(sc.get("config"), dict):
-            cfg: dict[str, Any] = sc["config"]
-            return cfg
-        return read_run_config(self.out_dir, self.runs())
+        name = scenario or self.baseline
+        if name not in scenarios:
+            name = next(iter(scenarios), "")
+        cfg = scenario_config(self.manifest, name) if name else {}
+        return cfg or read_run_config(self.out_dir, self.runs())
 
     def frame(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
         """One per-run table (e.g. ``requests``) for every run, with scenario and replication.

@@ -150,7 +150,7 @@ def render_report(exp: StoredExperiment, figures: Sequence[Figure], findings: li
 <title>{e(title)}</title><style>{CSS}</style></head><body>
 <a class="lang" href="{other}" hreflang="{'en' if lang == 'zh' else 'zh'}">{_w('other', lang)}</a>
 <h1>{e(title)}</h1>
-<p class="question">{e(exp.question or _w('no_question', lang))}</p>
+<p class="question">{e(exp.question_in(lang) or _w('no_question', lang))}</p>
 <p class="meta">{meta}</p>
 <h2>{h['changed']}</h2>
 <div class="lead">{lead or f"<p>{e(_w('no_findings', lang))}</p>"}</div>
@@ -218,7 +218,7 @@ def build_report(out_dir: str | Path, figures: Sequence[Any] | None = None,
         else:
             figs[lang] = build_figures(exp, exp.out_dir / "figures", declared, lang)
         _write(exp.out_dir / REPORT_FILES[lang], render_report(exp, figs[lang], found, lang))
-    side = {"name": exp.name, "question": exp.question,
+    side = {"name": exp.name, "question": exp.question, "question_zh": exp.question_in("zh"),
             "findings": [f.text for f in found], "findings_zh": [f.text_zh for f in found],
             "plain": [f.plain for f in found], "plain_zh": [f.plain_zh for f in found],
             "figures": [{"kind": f.kind, "path": f.path.relative_to(exp.out_dir).as_posix(),

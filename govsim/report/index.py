@@ -50,12 +50,13 @@ def _entry(report: Path) -> dict[str, Any]:
     side: dict[str, Any] = {}
     if (out / "report.json").is_file():
         side = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    name, question = side.get("name") or out.name, side.get("question", "")
+    name = side.get("name") or out.name
+    question = {"en": side.get("question", ""), "zh": side.get("question_zh") or side.get("question", "")}
     headline = {"en": (side.get("plain") or side.get("findings") or [""])[0],
                 "zh": (side.get("plain_zh") or side.get("findings_zh") or [""])[0]}
     try:
         exp = load_experiment(out)
-        name, question = exp.name, exp.question
+        name, question = exp.name, {"en": exp.question, "zh": exp.question_in("zh")}
         found = findings_of(exp)
         if found:
             f = found[0]
@@ -85,7 +86,7 @@ def _page(root: Path, entries: list[dict[str, Any]], lang: Lang) -> str:
                f" alt='{html.escape(e['name'])}'></a>" if e["figure"] else "")
         cards.append(
             f"<div class='card'><h2><a href='{html.escape(rel)}'>{html.escape(e['name'])}</a>"
-            f"</h2><p class='question'>{html.escape(e['question'] or '')}</p>"
+            f"</h2><p class='question'>{html.escape(e['question'][lang] or '')}</p>"
             f"<p><b>{head}:</b> {html.escape(e['headline'][lang] or none)}</p>{img}</div>")
     stamp = time.strftime("%Y-%m-%d %H:%M")
     return f"""<!DOCTYPE html>
