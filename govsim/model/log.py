@@ -1,7 +1,7 @@
 """The request log: every per-request column declared once, filled by index, one DataFrame at the end.
 
 ``SCHEMA`` declares each column of the requests frame in order: its name,
-dtype, unit and description, and where it comes from (a list the model fills
+dtype, unit and description, and where it comes from (an array the model fills
 while the run goes on, or the plan: who, where, which item, when). The model
 writes ``log.<field>[i]`` for request ``i``; the outcome and the end time are
 written only by :func:`RequestLog.finish`.
@@ -10,6 +10,7 @@ written only by :func:`RequestLog.finish`.
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -112,20 +113,29 @@ _FIELDS = tuple(c for c in SCHEMA if c.field is not None)
 _EXTRA = (("t_end", math.nan),)   # the end time, from which turnaround_days is derived
 
 
+# The typecode of the ``array`` that holds each dtype: 8 bytes per float, 4 per count, 1 per flag or
+# category code, instead of a list slot (8 bytes) plus a float object (24 bytes) per value written.
+# Indexing an array is as fast as indexing a list; a county-year's log falls from 51-79 MB to 15.
+_TYPECODE = {"float64": "d", "int32": "i", "int64": "q", "int8": "b", "bool": "b", "category": "b"}
+
+
 class RequestLog:
-    """One list per logged column (``SCHEMA``), one slot per request; written by request index."""
+    """One typed ``array`` per logged column (``SCHEMA``), one slot per request; written by request index.
+
+    Flags read back as 0/1 and categories as their integer codes.
+    """
 
     __slots__ = (*(str(c.field) for c in _FIELDS), *(name for name, _ in _EXTRA), "n")
 
     if TYPE_CHECKING:
-        def __getattr__(self, name: str) -> list[Any]: ...   # the fields declared in SCHEMA
+        def __getattr__(self, name: str) -> array[Any]: ...   # the fields declared in SCHEMA
 
     def __init__(self, n: int) -> None:
         self.n = n
         for c in _FIELDS:
-            setattr(self, str(c.field), [c.initial] * n)
+            setattr(self, str(c.field), array(_TYPECODE[c.dtype], [c.initial]) * n)
         for name, initial in _EXTRA:
-            setattr(self, name, [initial] * n)
+            setattr(self, name, array("d", [initial]) * n)
 
     def finish(self, i: int, outcome: int, t: float) -> None:
         """Request ``i`` ended at ``t`` with ``outcome`` (``COMPLETED`` or ``ABANDONED``)."""
