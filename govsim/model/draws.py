@@ -41,6 +41,18 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
+_MASK = (1 << 64) - 1
+_GOLDEN_INT, _M1_INT, _M2_INT = int(_GOLDEN), int(_M1), int(_M2)
+
+
+def _mix_int(x: int) -> int:
+    """:func:`_mix` on one Python integer in [0, 2**64)."""
+    x = (x + _GOLDEN_INT) & _MASK
+    x = ((x ^ (x >> 30)) * _M1_INT) & _MASK
+    x = ((x ^ (x >> 27)) * _M2_INT) & _MASK
+    return x ^ (x >> 31)
+
+
 def occurrence(item: np.ndarray, unit: np.ndarray, time: np.ndarray) -> np.ndarray:
     """Occurrence number of each need among the needs of the same item and unit (0 = first, by time)."""
     n = len(item)
@@ -65,34 +77,43 @@ def identity_keys(seed: int, item_keys: np.ndarray, unit: np.ndarray, occ: np.nd
         return _mix(h ^ np.asarray(occ, dtype=np.int64).astype(np.uint64))
 
 
-class Draws:
-    """Per-purpose columns of draws, keyed by identity, each filled only when first used.
+_BLOCK_BITS = 10                  # 1,024 requests per block of a column
+_LOW = (1 << _BLOCK_BITS) - 1
+_KEEP = 128                       # blocks kept per purpose and slot (1 MiB)
 
-    Slot ``k`` of every request for one purpose is one column (``n`` float64),
-    hashed the first time any request reads that slot; slots from ``width`` on
-    are hashed one cell at a time. Most purposes only ever read slot 0, so
-    storing columns rather than ``n x width`` matrices keeps one column of eight
-    for them (a county-year: 334,000 requests, 2.7 MB per column). A column
-    equals the same column of the full matrix, so the draws do not depend on
-    which slots were read before.
+
+class Draws:
+    """Per-purpose, per-slot columns of draws keyed by identity, hashed in blocks when first read.
+
+    Slot ``k`` of one purpose is a column over all requests; it is hashed a
+    block of 1,024 requests at a time, the first time a request of the block
+    reads it, and only the ``keep`` blocks filled last are kept (the oldest is
+    dropped, and hashed again if read again: the same numbers). Requests are
+    numbered in need order and live days to weeks, so the blocks in use are
+    those of the last months: the stored draws stay about 1 MiB per purpose and
+    slot whatever the number of requests (a county-year held 122-224 MB as
+    ``n x 8`` matrices per purpose, most purposes reading slot 0 only). Slots
+    from ``width`` on are hashed one cell at a time. Every value equals the same
+    cell of the full matrix, so draws never depend on what was read before.
     """
 
-    def __init__(self, keys: np.ndarray, width: int = 8) -> None:
+    def __init__(self, keys: np.ndarray, width: int = 3, keep: int = _KEEP) -> None:
         self._keys = np.asarray(keys, dtype=np.uint64)
         self._width = width
-        self._exp: dict[str, list[np.ndarray | None]] = {}
-        self._uni: dict[str, list[np.ndarray | None]] = {}
+        self._keep = keep
+        self._exp: dict[str, list[dict[int, np.ndarray]]] = {}
+        self._uni: dict[str, list[dict[int, np.ndarray]]] = {}
 
     def exp(self, purpose: str, i: int, k: int) -> float:
         """The k-th standard exponential draw of request ``i`` for ``purpose``."""
         if k < self._width:
             cols = self._exp.get(purpose)
             if cols is None:
-                cols = self._exp[purpose] = [None] * self._width
-            col = cols[k]
-            if col is None:
-                col = cols[k] = -np.log1p(-self._uniforms(purpose, self._keys, k))
-            return col.item(i)  # a Python float, without a numpy scalar in between
+                cols = self._exp[purpose] = [{} for _ in range(self._width)]
+            block = cols[k].get(i >> _BLOCK_BITS)
+            if block is None:
+                block = self._fill(cols[k], purpose, i, k, True)
+            return block.item(i & _LOW)  # a Python float, without a numpy scalar in between
         return float(-np.log1p(-self._cell(purpose, i, k)))
 
     def uni(self, purpose: str, i: int, k: int) -> float:
@@ -100,16 +121,37 @@ class Draws:
         if k < self._width:
             cols = self._uni.get(purpose)
             if cols is None:
-                cols = self._uni[purpose] = [None] * self._width
-            col = cols[k]
-            if col is None:
-                col = cols[k] = self._uniforms(purpose, self._keys, k)
-            return col.item(i)  # a Python float, without a numpy scalar in between
+                cols = self._uni[purpose] = [{} for _ in range(self._width)]
+            block = cols[k].get(i >> _BLOCK_BITS)
+            if block is None:
+                block = self._fill(cols[k], purpose, i, k, False)
+            return block.item(i & _LOW)  # a Python float, without a numpy scalar in between
         return self._cell(purpose, i, k)
 
+    def _fill(self, blocks: dict[int, np.ndarray], purpose: str, i: int, k: int, exp: bool) -> np.ndarray:
+        """Hash the block of request ``i`` for slot ``k``; drop the oldest block beyond ``keep``."""
+        b = i >> _BLOCK_BITS
+        u = self._uniforms(purpose, self._keys[b << _BLOCK_BITS:(b + 1) << _BLOCK_BITS], k)
+        block = -np.log1p(-u) if exp else u
+        if len(blocks) >= self._keep:
+            del blocks[next(iter(blocks))]   # the block filled longest ago
+        blocks[b] = block
+        return block
+
+    def release(self) -> None:
+        """Drop the stored columns (the run is over); draws read later are hashed again."""
+        self._exp.clear()
+        self._uni.clear()
+
     def _cell(self, purpose: str, i: int, k: int) -> float:
-        """Slot ``k`` beyond the stored width (rare: many visits), hashed on its own."""
-        return float(self._uniforms(purpose, self._keys[i:i + 1], k)[0])
+        """Slot ``k`` beyond the stored width (rare: many visits), hashed on its own.
+
+        The same arithmetic as :meth:`_uniforms` on Python integers (about 2 us, a
+        third of numpy's per-call cost): in a township-year 0.4 reads per request go
+        past slot 2, so three stored columns of each purpose cost under 1 us a request.
+        """
+        slot = _mix_int((stream_key(purpose) * _GOLDEN_INT + k) & _MASK)
+        return float(_mix_int(int(self._keys[i]) ^ slot) >> 11) * _TO_UNIT
 
     @staticmethod
     def _uniforms(purpose: str, keys: np.ndarray, k: int) -> np.ndarray:
