@@ -24,7 +24,7 @@ from govsim.model.platform import platform_frame
 from govsim.model.risk import risk_kpis, wrong_grants
 from govsim.model.sampler import Sampler
 from govsim.model.state import Ctx, DrawSource, RunState, new_context
-from govsim.satisfaction import satisfaction_kpis
+from govsim.satisfaction import per_item, satisfaction_kpis
 from govsim.steady_state import steady_state_check
 
 __all__ = ["RunResult", "simulate"]
@@ -101,7 +101,7 @@ def _channel_kpis(plan: RunPlan, state: RunState, requests: pd.DataFrame, grants
     k["unmet_needs"] = float(len(requests)) - completed
     value = {it.key: it.unmet_value for it in plan.scenario.items}
     unmet = requests["outcome"] != "completed"
-    k["unmet_need_value"] = float(requests["item"].astype(str)[unmet].map(value).astype(float).sum())
+    k["unmet_need_value"] = float(pd.Series(per_item(requests["item"], value)[unmet.to_numpy()]).sum())
     k.update(costs)
     return pd.Series(k, dtype=float)
 
