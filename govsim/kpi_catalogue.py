@@ -54,18 +54,21 @@ ENTRIES: tuple[KPI, ...] = (
       "mean minutes spent queuing at counters per application (0 for applications never at a counter)",
       "每件申请在窗口排队的平均分钟数(未到窗口的记为0)"),
     _("completion_rate", "share", "needs", "share", "higher",
-      "Completed by the horizon", "期末办结率",
-      "share of needs whose application was completed by the horizon",
-      "期末前已办结的需求比例"),
+      "Needs completed (with the run-out)", "需求办结率(含延续期)",
+      "share of the needs that arose in the horizon whose application was completed; the run "
+      "continues after the horizon, with no new needs, until every request has ended or "
+      "run.runout_days have passed",
+      "期内产生的需求中已办结的比例;期末后不再产生新需求,模拟继续运行至所有申请结束或达到run.runout_days"),
     _("abandon_rate", "share", "applications", "share", "lower",
       "Abandoned applications", "申请放弃比例",
       "share of applications abandoned after too many wasted trips or failed online sessions "
       "(needs never applied for or with no usable channel are not applications: see unmet_need_rate)",
       "放弃的需求比例:多次白跑后放弃、无可用渠道或从未申请"),
     _("open_rate", "share", "needs", "share", "lower",
-      "Still open at the horizon", "期末未办结比例",
-      "share of needs still in progress at the horizon",
-      "期末仍在办理中的需求比例"),
+      "Still open after the run-out", "延续期结束仍未办结比例",
+      "share of the needs that arose in the horizon still in progress when the run stopped, "
+      "run.runout_days after the horizon (0 when every request ended before that)",
+      "期内产生的需求中,期末后延续run.runout_days天模拟结束时仍在办理的比例(所有申请提前结束则为0)"),
     # --- the 60+ and equity -------------------------------------------------------------
     _("elderly_trips_gap", "trips", "applications", "gap", "zero",
       "Trips gap, 60+ minus the rest", "出行趟数差距(60岁以上减其他)",

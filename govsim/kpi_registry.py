@@ -66,6 +66,7 @@ DIRECTIONS: Mapping[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "hours": (("longer", "shorter"), ("长", "短")),
 }
 _UP_DOWN = (("higher", "lower"), ("高", "低"))
+_POINTS = ("percentage points", "个百分点")
 
 #: population key -> (English, Chinese): what a KPI is computed over.
 POPULATIONS: Mapping[str, tuple[str, str]] = {
@@ -123,13 +124,19 @@ class KPI:
         return self.description_zh if lang == "zh" else self.description_en
 
     def value_unit(self, lang: Lang = "en") -> str:
-        """Unit of a displayed value (after ``scale``): "%", "days", ..."""
+        """Unit of a displayed value (after ``scale``): "%", "days", ...
+
+        A gap of shares (60+ minus the rest) is itself a difference of percentages,
+        so its values read in percentage points, not percent.
+        """
+        if self.unit == "share" and self.kind == "gap":
+            return _POINTS[1 if lang == "zh" else 0]
         return UNITS[self.unit][1 if lang == "zh" else 0]
 
     def diff_unit(self, lang: Lang = "en") -> str:
         """Unit of a displayed difference: percentage points for shares."""
         if self.unit == "share":
-            return "个百分点" if lang == "zh" else "percentage points"
+            return _POINTS[1 if lang == "zh" else 0]
         return self.value_unit(lang)
 
     def direction(self, up: bool, lang: Lang = "en") -> str:

@@ -9,7 +9,8 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["git_state", "model_fingerprint", "package_versions", "provenance", "source_fingerprint"]
+__all__ = ["RESULTS_DIR", "git_state", "model_fingerprint", "package_versions", "provenance",
+           "source_fingerprint"]
 
 _PACKAGES = ("govsim", "simpy", "numpy", "pandas", "scipy", "pyarrow", "hydra-core", "matplotlib")
 
@@ -25,9 +26,19 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-def git_state(path: Path | None = None) -> dict[str, object]:
-    """The git commit and dirty flag of the source tree govsim is imported from, if any."""
+#: The reference results folder (``python -m govsim.experiment.reproduce`` writes it), relative
+#: to the repository's top level: outputs, not code, so changes there do not make the tree dirty.
+RESULTS_DIR = "results"
+
+
+def git_state(path: Path | None = None, ignore: tuple[str, ...] = (RESULTS_DIR,)) -> dict[str, object]:
+    """The git commit and dirty flag of the source tree govsim is imported from, if any.
+
+    Changes to tracked files under the ``ignore`` folders (relative to the
+    repository's top level; by default only the results folder) do not count.
+    """
     where = path or Path(__file__).resolve().parent
+    excluded = [f":(top,exclude){d}" for d in ignore]
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=where, capture_output=True, text=True, timeout=5
@@ -35,9 +46,11 @@ def git_state(path: Path | None = None) -> dict[str, object]:
         if commit.returncode != 0:
             return {"commit": None, "dirty": None}
         status = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ":(top)", *excluded],
             cwd=where, capture_output=True, text=True, timeout=5,
         )
+        if status.returncode != 0:
+            return {"commit": commit.stdout.strip(), "dirty": None}
         return {"commit": commit.stdout.strip(), "dirty": bool(status.stdout.strip())}
     except (OSError, subprocess.SubprocessError):
         return {"commit": None, "dirty": None}

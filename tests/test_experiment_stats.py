@@ -104,7 +104,7 @@ def test_sentence_wording() -> None:
     assert sentence("shared_data", "siloed", "trips_mean", -1.9, -2.0, -1.8) == (
         "shared_data vs siloed — Trips per application: 1.9 trips fewer (95% CI 1.8 to 2.0)")
     assert sentence("a", "b", "completion_rate", 0.05, 0.02, 0.08) == (
-        "a vs b — Completed by the horizon: 5.0 percentage points higher (95% CI 2.0 to 8.0)")
+        "a vs b — Needs completed (with the run-out): 5.0 percentage points higher (95% CI 2.0 to 8.0)")
     assert sentence("a", "b", "zero_trip_share", -0.1, -0.2, -0.05) == (
         "a vs b — Done with no trip: 10.0 percentage points lower (95% CI 5.0 to 20.0)")
     assert sentence("a", "b", "turnaround_days_mean", 0.1, -0.2, 0.4) == (

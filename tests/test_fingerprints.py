@@ -23,11 +23,11 @@ DIGESTS = {
     "one_window": "aadb38ebf1374dc5",
     "online_first": "9b515795d6e5b9cc",
     "digital_only": "3e6895646fd979f0",
-    "inclusive": "3637d1fa22c3410d",
+    "inclusive": "e18e1dd41b3a415f",
     "proactive_shared": "757039744c6134e9",
     "security_strong": "84bc64277f191d0d",
     "mmc": "eec8b3da08493ff7",
-    "everything": "5967c867469ab7e5",
+    "everything": "8e9367399f41c5cb",
     "in_person_complaints": "6dcb8f671f76a099",
 }
 

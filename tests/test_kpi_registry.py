@@ -53,3 +53,12 @@ def test_fresh_interpreter_sees_every_kpi_without_importing_the_model() -> None:
     code = "import govsim; print(len(govsim.KPI_DESCRIPTIONS))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert int(out.stdout) == len(KPIS)
+
+
+def test_completion_and_open_rates_say_they_count_after_the_run_out() -> None:
+    # runs continue after the horizon until every request ends or run.runout_days pass:
+    # neither share is counted "at the horizon"
+    for name in ("completion_rate", "open_rate"):
+        k = kpi(name)
+        assert "horizon" not in k.label_en and "期末" not in k.label_zh, name
+        assert "run.runout_days" in k.description_en and "run.runout_days" in k.description_zh, name

@@ -110,3 +110,31 @@ def test_mechanism_settings_are_validated(override: str, key: str) -> None:
     with pytest.raises(govsim.ScenarioError) as err:
         govsim.load_scenario([override])
     assert str(err.value).startswith(key)
+
+
+def test_fragmented_platform_names_one_app_per_deciding_department() -> None:
+    from govsim.model.channel_plans import app_of_items
+
+    sc = govsim.load_scenario([SHORT, "platform=fragmented"])
+    named = dict(sc.platform.app_of)
+    assert set(named) == {it.key for it in sc.items}   # every item's app is named
+    app = dict(zip([it.key for it in sc.items], app_of_items(sc, sc.platform.apps), strict=True))
+    assert app["pension_recert"] == app["medical_insurance"]   # both social security
+    assert app["dibao"] == app["elderly_allowance"]            # both civil affairs
+    assert len(set(app.values())) == sc.platform.apps == 6     # six departments, six apps
+    assert named["household_registration"] == "public_security_app"
+
+
+def test_back_office_staff_move_turnaround_where_the_back_office_binds() -> None:
+    # Spring, online first: the farmland-subsidy season loads the agriculture back office
+    # (about 90 % busy with one member of staff, seed 1). Same seed and needs: three staff
+    # cut the subsidy's mean turnaround by well over a quarter (about 44 -> 20 days) and
+    # leave items that other offices decide alone.
+    runs = [_run("run.start_month=3", "channels=online_first",
+                 f"departments.agriculture.backoffice_staff={n}") for n in (1, 3)]
+    days = [r.requests.groupby("item", observed=True)["turnaround_days"].mean() for r in runs]
+    busy = [float(r.utilisation.query("kind == 'backoffice' and office == 'agriculture'").utilisation.iloc[0])
+            for r in runs]
+    assert busy[0] > 0.8 > busy[1]
+    assert days[1]["farmland_subsidy"] < 0.75 * days[0]["farmland_subsidy"]
+    assert days[1]["pension_recert"] == pytest.approx(days[0]["pension_recert"], rel=0.02)

@@ -85,16 +85,17 @@ def _no_phone(sc):
     return dataclasses.replace(sc, population=dataclasses.replace(sc.population, bands=bands))
 
 
-@pytest.mark.parametrize(("remote", "trips", "end"), [(False, 1, 12115.0), (True, 0, 10670.0)])
+@pytest.mark.parametrize(("remote", "trips", "end"), [(False, 1, 12115.0), (True, 0, 10700.0)])
 def test_proxy_case_with_an_in_person_step_needs_the_villager_at_the_counter(remote, trips, end):
     sc = tiny_scenario(departments=ONE_DEPT, items=(_online_item(in_person=True),),
                        overrides=PROXY_ONLY, governance={"remote_identity": remote})
     r = run_requests(_no_phone(sc), [0.0], draws=FixedDraws(_success))
     # The proxy works 60 minutes at 510-570 and carries the case with the weekly batch
-    # (day 7, 10590). The identity step needs the villager: setting off by 10560 is too
+    # (day 7, 10590), riding 30 minutes to the township (10620). The identity step needs
+    # the villager: setting off by 10560 is too
     # late, so Tuesday 11520 + 510 = 12030, served 12030-12035 (identity_min 5); the back
     # office works 60 + 20 (review of the proxy's submission) = 12035-12115. With remote
-    # identity verification no trip: the work is 10590-10670.
+    # identity verification no trip: the work is 10620-10700.
     assert bool(r.proxy_used[0]) and r["channel_final"][0] == "assisted"
     assert (r.trips[0], r.counter_visits[0]) == (trips, trips)
     assert end_minute(r, 0) == pytest.approx(end)
@@ -160,10 +161,25 @@ def test_certificates_a_proxy_fetches_are_served_at_the_issuing_counter():
     needs = Needs(np.zeros(1), np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int16))
     res = govsim.simulate(sc, seed=1, needs=needs, draws=FixedDraws(_success))
     r = res.requests
-    # proxy 510-570, batch on day 7 at 10590; the proxy is served at b's counter 10590-10598
-    # (certificate_min 8); the back office works 60 + 20 (review): 10598-10678. No trip.
+    # proxy 510-570, batch on day 7 at 10590, riding to the township (10620); on the same
+    # trip the proxy is served at b's counter 10620-10628 (certificate_min 8); the back
+    # office works 60 + 20 (review): 10628-10708. The villager makes no trip.
     assert (r.trips[0], r.certificates_fetched[0]) == (0, 1)
-    assert end_minute(r, 0) == pytest.approx(10678.0)
+    assert end_minute(r, 0) == pytest.approx(10708.0)
     u = res.utilisation.set_index(["kind", "office"])
     counters = u.loc["counter"]
     assert int(counters["served"].sum()) == 1 and float(counters["busy_min"].sum()) == pytest.approx(8.0)
+
+
+def test_a_proxy_carrying_paper_rides_to_the_office_and_the_ride_takes_the_agent():
+    """The paper batch reaches the office after the village's travel time; the agent rides both ways."""
+    x = dataclasses.replace(item("x", [step("a", counter=20, back=60)]), online=True, in_person_step=False)
+    sc = tiny_scenario(departments=(dept("a", staff=2),), items=(x,), overrides=PROXY_ONLY)
+    r = run_requests(_no_phone(sc), [0.0, 0.0], draws=FixedDraws(_success))
+    # One agent: the proxy works case 0 at 510-570 and case 1 at 570-630; both go with the
+    # weekly batch (day 7, 10590). Case 0's ride takes the agent 10590-10650 (30 minutes
+    # each way): it reaches the office at 10620, back office 60 + 20 (review) = 10620-10700.
+    # Case 1's ride waits for the agent: 10650-10680, back office 10680-10760. The
+    # villagers make no trip.
+    assert list(r.channel_final) == ["assisted", "assisted"] and list(r.trips) == [0, 0]
+    assert [end_minute(r, 0), end_minute(r, 1)] == pytest.approx([10700.0, 10760.0])

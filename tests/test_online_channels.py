@@ -112,7 +112,7 @@ def test_digital_only_serves_no_application_at_a_closed_counter() -> None:
 def test_platform_state_in_timeseries_and_proxy_utilisation() -> None:
     r = govsim.simulate(_scenario("channels=inclusive", "platform=fragmented"), SEED)
     plat = r.timeseries[r.timeseries["office"].astype(str).str.startswith("platform:")]
-    assert set(plat["office"].astype(str)) == {f"platform:app{k}" for k in range(1, 5)}
+    assert set(plat["office"].astype(str)) == {f"platform:app{k}" for k in range(1, 7)}
     assert plat["in_service"].isin([0, 1]).all()
     u = r.utilisation.set_index("kind").loc["proxy"]
     assert 0 < u["utilisation"] < 1

@@ -76,3 +76,14 @@ def test_headline_prefers_a_measured_outcome_to_a_scenario_definition() -> None:
     summary = pd.DataFrame(rows, columns=["scenario", "replication", "seed", "kpi", "value"])
     found = select_findings(comparison_table(summary, "base"), "base")
     assert found[0].kpi == "trips_mean"
+
+
+def test_a_gap_of_shares_reads_in_percentage_points_in_english_and_chinese() -> None:
+    rows = [(s, r, 100 + r, "elderly_completion_gap", v) for s, vals in
+            (("base", [0.010, 0.012, 0.014]), ("moved", [0.030, 0.033, 0.036])) for r, v in enumerate(vals)]
+    summary = pd.DataFrame(rows, columns=["scenario", "replication", "seed", "kpi", "value"])
+    (f,) = select_findings(comparison_table(summary, "base"), "base", ["elderly_completion_gap"])
+    # the gap is itself a difference of two completion rates: 3.3 and 1.2 points, not "3.3%"
+    assert "3.3 percentage points" in f.plain and "1.2 percentage points" in f.plain
+    assert "%" not in f.plain
+    assert "3.3个百分点" in f.plain_zh and "1.2个百分点" in f.plain_zh

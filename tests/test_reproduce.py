@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+from pathlib import Path
 
 import pytest
 
 from govsim.experiment import reproduce
 from govsim.experiment.reproduce import main, shipped_experiments
+from govsim.provenance import git_state
 from govsim.report.artefacts import artefact_problems
 
 
@@ -36,7 +39,7 @@ def test_reproduce_writes_small_results_and_an_index(tmp_path):
 
 
 def test_a_dirty_tree_is_refused(tmp_path, capsys, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(reproduce, "git_state", lambda: {"commit": "0" * 40, "dirty": True})
+    monkeypatch.setattr(reproduce, "git_state", lambda ignore=(): {"commit": "0" * 40, "dirty": True})
     assert main(["e4_fragmentation", "--results", str(tmp_path / "r")]) == 2
     assert "uncommitted changes" in capsys.readouterr().err
     assert not (tmp_path / "r").exists()
@@ -45,3 +48,41 @@ def test_a_dirty_tree_is_refused(tmp_path, capsys, monkeypatch: pytest.MonkeyPat
 def test_unknown_experiment_is_refused(tmp_path, capsys):
     assert main(["e99_nope", "--results", str(tmp_path)]) == 2
     assert "e99_nope" in capsys.readouterr().err
+
+
+def _git(repo, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=repo, check=True,
+                   capture_output=True)
+
+
+def test_changes_under_the_results_folder_do_not_make_the_tree_dirty(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "results" / "e1").mkdir(parents=True)
+    (repo / "pkg").mkdir()
+    (repo / "results" / "e1" / "summary.csv").write_text("a\n")
+    (repo / "pkg" / "m.py").write_text("x = 1\n")
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "init")
+    where = repo / "pkg"   # asked from inside the package, as govsim does
+    assert git_state(where)["dirty"] is False
+    (repo / "results" / "e1" / "summary.csv").write_text("b\n")   # results a command wrote
+    assert git_state(where)["dirty"] is False
+    assert git_state(where, ignore=())["dirty"] is True            # only that folder is ignored
+    (repo / "pkg" / "m.py").write_text("x = 2\n")                  # a code change still counts
+    assert git_state(where)["dirty"] is True
+
+
+def test_the_dirty_check_ignores_only_the_results_folder_it_writes(tmp_path, monkeypatch):
+    seen: list[tuple[str, ...]] = []
+
+    def fake_state(ignore=()):
+        seen.append(ignore)
+        return {"commit": "0" * 40, "dirty": "results" not in ignore}   # dirty only under results/
+
+    monkeypatch.setattr(reproduce, "git_state", fake_state)
+    monkeypatch.setattr(reproduce, "run_experiment_cli", lambda argv: 3)   # stop after the check
+    top = Path(reproduce.__file__).resolve().parents[2]
+    assert main(["e4_fragmentation", "--results", str(top / "results")]) == 3   # passed the check
+    assert main(["e4_fragmentation", "--results", str(tmp_path / "elsewhere")]) == 2
+    assert seen == [("results",), ()]

@@ -115,11 +115,15 @@ def unit_after(k: KPI | None, lang: Lang) -> str:
 
 
 def with_unit(name: str, x: float, lang: Lang = "en") -> str:
-    """A value in its display unit: "76.7%", "0.30 trips", "0.30趟", "40" for a count."""
+    """A value in its display unit: "76.7%", "0.30 trips", "0.30趟", "40" for a count.
+
+    A gap of shares (e.g. the elderly completion gap) is a difference of two
+    percentages: "1.2 percentage points" ("1.2个百分点"), not "1.2%".
+    """
     k = find(name)
     if k is None:
         return fmt(x)
-    unit = "%" if k.unit == "share" else unit_after(k, lang)
+    unit = "%" if k.unit == "share" and k.kind != "gap" else unit_after(k, lang)
     return f"{fmt(x * k.scale)}{unit}"
 
 
@@ -231,7 +235,10 @@ def _raw_unit(name: str) -> str:
     k = find(name)
     if k is None:
         return ""
-    return "share (0-1; shown as %)" if k.unit == "share" else k.value_unit()
+    if k.unit == "share":
+        return ("difference of shares (-1 to 1; shown as percentage points)" if k.kind == "gap"
+                else "share (0-1; shown as %)")
+    return k.value_unit()
 
 
 def _p(p: float) -> str:

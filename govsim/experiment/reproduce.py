@@ -10,8 +10,9 @@ comparison tables, manifest, figures, report) are copied to
 Per-request Parquet files stay in the store (not in ``results/``).
 
 Shipped results must say which code made them: the command refuses a working tree
-with uncommitted changes (``--allow-dirty`` for a trial run), and afterwards checks
-that no artefact names a machine path or a dirty tree (exit code 1 if one does).
+with uncommitted changes outside the results folder it writes (``--allow-dirty`` for a
+trial run; results an earlier command wrote and not yet committed do not count), and
+afterwards checks that no artefact names a machine path or a dirty tree (exit code 1 if one does).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
+import subprocess
 import sys
 import time
 from importlib import resources
@@ -53,6 +55,23 @@ def _copy_small(src: Path, dst: Path) -> None:
         shutil.copytree(src / "figures", dst / "figures")
 
 
+def _inside_repo(results: Path) -> tuple[str, ...]:
+    """The results folder relative to the repository's top level (changes there are not "dirty").
+
+    Only that folder: reproduce writes it, so results from an earlier command
+    not yet committed do not stop the next one. Outside the repository: nothing.
+    """
+    top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=Path(__file__).resolve().parent,
+                         capture_output=True, text=True, timeout=5).stdout.strip()
+    if not top:
+        return ()
+    try:
+        rel = results.resolve().relative_to(Path(top).resolve())
+    except ValueError:
+        return ()
+    return (rel.as_posix(),) if rel.parts else ()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the named (default: all) shipped experiments and refresh ``results/``."""
     parser = argparse.ArgumentParser(description=__doc__,
@@ -71,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"govsim: error: experiments = {unknown}: must be among {shipped_experiments()}",
               file=sys.stderr)
         return 2
-    if git_state().get("dirty") and not args.allow_dirty:
+    if git_state(ignore=_inside_repo(Path(args.results))).get("dirty") and not args.allow_dirty:
         print("govsim: error: the working tree has uncommitted changes: results/ must come "
               "from a clean commit (commit first, or pass --allow-dirty for a trial run)",
               file=sys.stderr)

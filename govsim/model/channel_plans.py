@@ -31,6 +31,7 @@ class ChannelPlan:
     identity: Task | None            # in-person identity step at the intake counter
     groups: tuple[tuple[Stage, ...], ...]
     pickup: Task | None
+    intake: Task                     # where a proxy carries a paper application (its travel)
     hours: tuple[float, float, float]   # expected villager hours (no queueing): offline, online, assisted
     queues: tuple[tuple[int, ...], tuple[int, ...]]   # counters visited offline, online (expected waits)
     yuan: tuple[float, float, float]    # expected fares
@@ -84,5 +85,5 @@ def _channel_plan(sc: Scenario, k: int, plan: ItemPlan, app: int) -> ChannelPlan
     pick = [plan.pickup] if plan.pickup is not None else []
     queues = (tuple(t.counter for t in [*off_tasks, *pick]), tuple(t.counter for t in [*on_tasks, *pick]))
     return ChannelPlan(online, counter, app, plan.certificates, plan.exchange, plan.personal_docs, identity,
-                       plan.submitted, plan.pickup, (h_off, h_on, ch.assisted_hours), queues,
+                       plan.submitted, plan.pickup, plan.intake, (h_off, h_on, ch.assisted_hours), queues,
                        (y_off, y_on, 0.0))

@@ -26,10 +26,13 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
+import simpy
+
 from govsim.decisions.channel import update_propensity
 from govsim.model.calendar import DAY
 from govsim.model.channel_plans import ChannelPlan
 from govsim.model.journey import check_exchange, run_stages, visits
+from govsim.model.offices import Place
 from govsim.model.plans import Task
 from govsim.model.platform import slowdown
 from govsim.model.state import Ctx
@@ -126,11 +129,12 @@ def _attempt(c: Ctx, i: int, app: int, v: int, p_giveup: float, minutes: float) 
     return reason, duration
 
 
-def after_submit(c: Ctx, i: int, cp: ChannelPlan, by_proxy: bool) -> Proc:
+def after_submit(c: Ctx, i: int, cp: ChannelPlan, by_proxy: bool, proxy_at: Place | None = None) -> Proc:
     """Documents, identity step, back office and pickup after an online or proxy submission.
 
     The in-person identity step (``cp.identity``) needs the villager at the
-    counter even when a proxy submitted the case.
+    counter even when a proxy submitted the case. ``proxy_at``: where the
+    proxy already is (the intake office after carrying a paper application).
     """
     log = c.log
     fetch = list(cp.uploads)
@@ -138,7 +142,7 @@ def after_submit(c: Ctx, i: int, cp: ChannelPlan, by_proxy: bool) -> Proc:
         fetch.extend(check_exchange(c, i, cp.exchange))
     log.documents_required[i] = cp.personal_docs + len(fetch)
     if by_proxy:
-        yield from _proxy_fetch(c, i, fetch)
+        yield from _proxy_fetch(c, i, fetch, proxy_at)
         todo = [cp.identity] if cp.identity is not None else []
     else:
         todo = [*fetch, *([cp.identity] if cp.identity is not None else [])]
@@ -154,15 +158,20 @@ def after_submit(c: Ctx, i: int, cp: ChannelPlan, by_proxy: bool) -> Proc:
     return ok
 
 
-def _proxy_fetch(c: Ctx, i: int, fetch: list[Task]) -> Proc:
+def _proxy_fetch(c: Ctx, i: int, fetch: list[Task], place: Place | None) -> Proc:
     """The proxy fetches certificates: queued and served at the issuing counters in opening hours.
 
-    The service loads the counter (busy minutes, served) and is the proxy's
-    time too; the villager makes no trip.
+    The proxy rides to each issuing office (``_proxy_trip``); the service
+    loads the counter (busy minutes, served) and is the proxy's time too; the
+    villager makes no trip.
     """
     env, proxies = c.env, c.state.proxies
+    v = c.plan.need_village[i]
     for j, task in enumerate(fetch):
         yield env.timeout(c.cal.next_open(env.now) - env.now)
+        if task.place != place:   # a new office: the proxy rides there (certificates at one place, one trip)
+            place = task.place
+            yield from _proxy_trip(c, v, task)
         counter = c.state.counters[task.counter]
         with counter.windows.request() as req:
             yield req
@@ -212,6 +221,35 @@ def assisted(c: Ctx, i: int, v: int, cp: ChannelPlan) -> Proc:
     submitted = False
     if cp.online and ch.proxy_mode == "online":
         submitted = yield from _attempts(c, i, cp.app, v, c.plan.p_giveup_proxy, None)
-    if not submitted:   # on paper with the next batch to the township
+    if not submitted:   # on paper with the next batch, carried to the intake office
         yield env.timeout(cal.next_batch(env.now, ch.proxy_batch_days) - env.now)
+        yield from _proxy_trip(c, v, cp.intake)
+        return (yield from after_submit(c, i, cp, by_proxy=True, proxy_at=cp.intake.place))
     return (yield from after_submit(c, i, cp, by_proxy=True))
+
+
+def _proxy_trip(c: Ctx, v: int, task: Task) -> Proc:
+    """The village proxy rides to ``task``'s office: the case gets there after the one-way travel.
+
+    The trip takes one of the village's proxy agents (queued behind their
+    other work) for the ride there and back, the same one-way minutes a
+    villager from that village travels (``Task.travel``); no trip inside the
+    village. Each case is its own trip: cases carried in the same batch do
+    not share one (an upper bound on the proxies' travel load).
+    """
+    if not task.trip or task.travel <= 0:
+        return
+    env, proxies = c.env, c.state.proxies
+    agent = proxies.agents[v]
+    req = agent.request()
+    yield req
+    yield env.timeout(task.travel)
+    proxies.busy_min += 2.0 * task.travel
+    env.process(_ride_home(env, agent, req, task.travel))
+
+
+def _ride_home(env: simpy.Environment, agent: simpy.Resource, req: simpy.resources.resource.Request,
+               travel: float) -> Proc:
+    """The proxy's ride home; the agent is free again when back in the village."""
+    yield env.timeout(travel)
+    agent.release(req)
