@@ -148,6 +148,7 @@ def mmc_cases(customers: int, suffix: str = "") -> list[tuple[str, dict[str, Any
         f"mmc.arrivals_per_hour={rate}",
         f"mmc.mean_service_minutes={MMC['mean_service']}",
         f"run.horizon_days={horizon_days:.4f}",
+        "run.warmup_days=0",   # every customer counted, as in plain SimPy and Ciw
     ]
     return [
         ("plain SimPy M/M/3" + suffix, {"kind": "plain_mmc", **base}),
