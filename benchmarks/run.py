@@ -319,7 +319,7 @@ def measurement_table(results: dict[str, list[dict[str, Any]]]) -> list[str]:
 
 
 def target_table(targets: list[dict[str, str]]) -> list[str]:
-    lines = ["| target | measured | PASS/FAIL | note |", "|---|---:|:---:|---|"]
+    lines = ["| target | measured | verdict | note |", "|---|---:|:---:|---|"]
     lines += [
         f"| {t['target']} | {t['measured']} | {t['verdict']} | {t['note']} |" for t in targets
     ]
