@@ -2,6 +2,10 @@
 
 `run.py` starts one subprocess per case and repetition so that peak memory is per case.
 Only the simulation is timed: imports, config composition and result summaries are not.
+A case with `"root": "<checkout>"` imports govsim from that checkout (A/B against another
+commit with the same dependencies); otherwise from this repository.
+Every SimPy environment the case creates is counted, so `events` is the number of SimPy
+events scheduled (`Environment._eid`), read after the run: it costs nothing while timing.
 Usage: python benchmarks/case.py '<json case>'  (see `run.py` for the case kinds).
 """
 
@@ -18,6 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+_STARTED = time.time()
 MARKER = "BENCH_RESULT "
 MIB = 1024.0 * 1024.0
 
@@ -50,17 +55,41 @@ def _peak_rss_mib(reset_ok: bool) -> float:
     return hwm / 1024.0
 
 
+_ENVS: list[Any] = []
+
+
+def _count_environments() -> None:
+    """Remember every SimPy environment created from now on (to read its event count later)."""
+    import simpy
+
+    init = simpy.Environment.__init__
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        _ENVS.append(self)
+
+    simpy.Environment.__init__ = counted  # type: ignore[method-assign]
+
+
+def events_scheduled() -> int:
+    """SimPy events scheduled so far by the environments of this case."""
+    return sum(next(env._eid) for env in _ENVS)
+
+
 def measured(fn: Callable[[], Any]) -> tuple[Any, dict[str, float]]:
-    """Call `fn` once; return its value and wall time, baseline RSS and peak RSS (MiB)."""
+    """Call `fn` once; return its value, wall and CPU time, baseline RSS and peak RSS (MiB)."""
     base = (_status_kib("VmRSS") or 0.0) / 1024.0
     reset_ok = _reset_peak_rss()
+    c0 = time.process_time()
     t0 = time.perf_counter()
     value = fn()
     wall = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     peak = _peak_rss_mib(reset_ok)
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
     return value, {
         "wall_s": wall,
+        "cpu_s": cpu,
         "base_rss_mib": base,
         "peak_rss_mib": peak,
         "sim_rss_mib": max(peak - base, 0.0),
@@ -97,7 +126,7 @@ def run_plain(case: dict[str, Any]) -> dict[str, Any]:
     import plain_simpy_mmc
 
     waits, m = measured(lambda: plain_simpy_mmc.simulate(*_mmc_args(case)))
-    return {**m, "n": len(waits), **wait_stats(waits)}
+    return {**m, "n": len(waits), "events": events_scheduled(), **wait_stats(waits)}
 
 
 def run_ciw(case: dict[str, Any]) -> dict[str, Any]:
@@ -125,9 +154,12 @@ def run_govsim(case: dict[str, Any]) -> dict[str, Any]:
     scenario = govsim.load_scenario(list(case["overrides"]))
     compose = time.perf_counter() - t0
     simulate = govsim.simulate  # resolved (imported) before the clock starts
+    pending = _watch_pending() if case.get("pending") else None
     result, m = measured(lambda: simulate(scenario, int(case["seed"])))
     requests = result.requests
-    out: dict[str, Any] = {**m, "n": len(requests), "compose_s": compose}
+    out: dict[str, Any] = {**m, "n": len(requests), "compose_s": compose, "events": events_scheduled()}
+    if pending:
+        out["pending_mean"] = sum(pending) / len(pending)
     out["govsim_wall_s"] = float(getattr(result, "wall_seconds", math.nan))
     if case.get("waits"):
         col = _wait_column(list(requests.columns))
@@ -135,6 +167,77 @@ def run_govsim(case: dict[str, Any]) -> dict[str, Any]:
             out.update(wait_stats(requests[col].to_numpy(dtype=float)))
             out["wait_column"] = col
     return out
+
+
+def _watch_pending() -> list[int] | None:
+    """Run the horizon in 30-day steps and note the pending SimPy events after each (in flight).
+
+    A measurement of the live state a county keeps (each request in flight holds
+    a pending event); 13 extra `run` calls a year, nothing else changes.
+    """
+    import govsim.run as gr
+
+    loop = getattr(gr, "_run_loop", None)
+    if loop is None:
+        return None
+    seen: list[int] = []
+
+    def stepped(c: Any, progress: bool) -> None:
+        horizon = c.plan.scenario.run.horizon_days
+        day = 0.0
+        while day < horizon:
+            day = min(day + 30.0, horizon)
+            c.env.run(until=day * 1440.0)
+            seen.append(len(c.env._queue))
+
+    gr._run_loop = stepped
+    return seen
+
+
+def run_cli(case: dict[str, Any]) -> dict[str, Any]:
+    """The `govsim` command's default run, in this process: CPU outside the simulation.
+
+    `os.times()` covers the whole process (interpreter start, imports, Hydra
+    composition, the run, writing the run directory, the table); the simulation's
+    own CPU time (`govsim.run.simulate`) is subtracted.
+    """
+    import shutil
+
+    import govsim.run as gr
+
+    out_dir = Path(case["out_dir"])
+    shutil.rmtree(out_dir, ignore_errors=True)
+    inner = gr.simulate
+    spent: dict[str, float] = {}
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        c0, t0 = time.process_time(), time.perf_counter()
+        value = inner(*args, **kwargs)
+        spent["cpu"], spent["wall"] = time.process_time() - c0, time.perf_counter() - t0
+        return value
+
+    gr.simulate = timed
+    from govsim.cli import main as cli_main
+
+    saved = sys.stdout
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - the KPI table is not the point here
+    try:
+        cli_main([*case.get("overrides", []), f"hydra.run.dir={out_dir}"])
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            raise RuntimeError(f"govsim exited with {exc.code}") from None
+    finally:
+        sys.stdout.close()
+        sys.stdout = saved
+    t = os.times()
+    total = t.user + t.system
+    wall = time.time() - _STARTED
+    shutil.rmtree(out_dir, ignore_errors=True)
+    return {
+        "wall_s": wall, "cpu_s": total, "sim_cpu_s": spent["cpu"], "sim_wall_s": spent["wall"],
+        "overhead_cpu_s": total - spent["cpu"], "overhead_wall_s": wall - spent["wall"],
+        "peak_rss_mib": _peak_rss_mib(False), "sim_rss_mib": 0.0, "n": 1,
+    }
 
 
 def run_experiment_case(case: dict[str, Any]) -> dict[str, Any]:
@@ -153,16 +256,23 @@ KINDS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "ciw_mmc": run_ciw,
     "govsim": run_govsim,
     "experiment": run_experiment_case,
+    "cli": run_cli,
 }
 
 
 def main(argv: list[str]) -> int:
     here = Path(__file__).resolve().parent
-    # The benchmark helpers, then the repository's own govsim (whether or not it is installed).
-    sys.path[:0] = [str(here), str(here.parent)]
     case = json.loads(argv[1])
+    # The benchmark helpers, then govsim from the case's checkout (whether or not it is installed).
+    root = Path(case.get("root") or here.parent).resolve()
+    sys.path[:0] = [str(here), str(root)]
     try:
+        _count_environments()
         out = KINDS[case["kind"]](case)
+        if case["kind"] in ("govsim", "cli"):
+            import govsim
+
+            out["govsim_from"] = str(Path(govsim.__file__).resolve().parent.parent)
     except Exception as exc:
         traceback.print_exc()
         print(MARKER + json.dumps({"error": f"{type(exc).__name__}: {exc}"[:400]}), flush=True)

@@ -1,9 +1,12 @@
-"""govsim benchmark harness: the one command (issue 8).
+"""govsim benchmark harness: the one command (issues 8 and 20).
 
-    /work/venv/bin/python benchmarks/run.py [--quick] [--reps N] [--sections mmc,township,...]
+    python benchmarks/run.py [--quick] [--reps N] [--sections mmc,township,...]
+                             [--baseline /path/to/other/checkout]
 
 Every measured case runs in a fresh subprocess (`case.py`) so that peak memory is per case;
-only the simulation is timed. Prints the tables and writes benchmarks/out/results.{json,md}.
+only the simulation is timed. With `--baseline`, the county and CLI cases also run against
+that checkout (same interpreter and dependencies), interleaved round by round, for the A/B
+targets. Prints the tables and targets and writes benchmarks/out/results.{json,md}.
 """
 
 from __future__ import annotations
@@ -19,20 +22,24 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 
 import mmc_theory
+from targets import evaluate_targets
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
-SECTIONS = ("mmc", "township", "county", "scaling", "experiment")
+SECTIONS = ("mmc", "township", "county", "cli", "scaling", "experiment")
 CHANNEL_PRESETS = ("offline_only", "online_first", "digital_only", "inclusive")
-SCALING_RESIDENTS = (10_000, 50_000, 100_000, 200_000, 400_000)
-RESIDENTS_PER_TOWNSHIP = 20_000
-GIB = 1024.0
+SCALING_RESIDENTS = (50_000, 100_000, 200_000, 400_000)
+# Every scaling point has townships of exactly this size (50k = 4 townships ... 400k = 32), so
+# that per-township queues are alike and only the number of townships grows.
+RESIDENTS_PER_TOWNSHIP = 12_500
 
 # M/M/3 at utilisation 0.8, mean service 10 min (the reference case of the brief).
 MMC = {"servers": 3, "arrivals_per_hour": 14.4, "mean_service": 10.0}
+MMC_SMALL = ", small"   # label suffix of the 50,000-customer runs (a quarter of the large ones)
+BASELINE = " [baseline]"  # label suffix of a case run against --baseline
 
 
 def log(msg: str) -> None:
@@ -104,10 +111,18 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "n_median": statistics.median(r["n"] for r in runs),
         "rate_median": statistics.median(rates) if rates else math.nan,
         "s_per_item_median": statistics.median(per_item) if per_item else math.nan,
+        "cpu_median": statistics.median(r.get("cpu_s", math.nan) for r in runs),
         "peak_rss_mib_max": max(r["peak_rss_mib"] for r in runs),
         "sim_rss_mib_median": statistics.median(r["sim_rss_mib"] for r in runs),
         "child_peak_rss_mib_max": max(r.get("child_peak_rss_mib", 0.0) for r in runs),
     }
+    events = [r["events"] / r["n"] for r in runs if r.get("events") and r["n"]]
+    if events:
+        out["events_per_item"] = statistics.median(events)
+    for key in ("overhead_cpu_s", "overhead_wall_s", "sim_cpu_s", "pending_mean"):
+        vals = [r[key] for r in runs if key in r]
+        if vals:
+            out[key] = statistics.median(vals)
     waits = [r["mean_wait"] for r in runs if "mean_wait" in r]
     if waits:
         ses = [r.get("wait_se", math.nan) for r in runs if "mean_wait" in r]
@@ -122,8 +137,8 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- sections
 
 
-def section_mmc(args: argparse.Namespace) -> list[dict[str, Any]]:
-    customers = args.customers
+def mmc_cases(customers: int, suffix: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """Plain SimPy, govsim's mmc preset and Ciw on the same M/M/3 with `customers` customers."""
     rate = MMC["arrivals_per_hour"]
     horizon_days = customers / (rate * 24.0)
     base = {**MMC, "customers": customers}
@@ -133,12 +148,19 @@ def section_mmc(args: argparse.Namespace) -> list[dict[str, Any]]:
         f"mmc.arrivals_per_hour={rate}",
         f"mmc.mean_service_minutes={MMC['mean_service']}",
         f"run.horizon_days={horizon_days:.4f}",
+        "run.warmup_days=0",   # every customer counted, as in plain SimPy and Ciw
     ]
-    cases = [
-        ("plain SimPy M/M/3", {"kind": "plain_mmc", **base}),
-        ("govsim scenario=mmc", {"kind": "govsim", "overrides": govsim_overrides, "waits": True}),
-        ("Ciw M/M/3", {"kind": "ciw_mmc", **base}),
+    return [
+        ("plain SimPy M/M/3" + suffix, {"kind": "plain_mmc", **base}),
+        ("govsim scenario=mmc" + suffix, {"kind": "govsim", "overrides": govsim_overrides,
+                                          "waits": True}),
+        ("Ciw M/M/3" + suffix, {"kind": "ciw_mmc", **base}),
     ]
+
+
+def section_mmc(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """M/M/3 at 200,000 customers, and at 50,000 (where fixed costs weigh more)."""
+    cases = [*mmc_cases(args.customers), *mmc_cases(args.customers // 4, MMC_SMALL)]
     return interleaved(cases, args.reps, args.timeout)
 
 
@@ -151,17 +173,37 @@ def section_township(args: argparse.Namespace) -> list[dict[str, Any]]:
     return [repeat("township, default, 1 year", case, args.reps, args.timeout)]
 
 
+def with_baseline(
+    args: argparse.Namespace, label: str, case: dict[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
+    """The case, and with --baseline the same case against the baseline checkout."""
+    out = [(label, case)]
+    if args.baseline:
+        out.append((label + BASELINE, {**case, "root": args.baseline}))
+    return out
+
+
 def section_county(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """A county-year under every channel preset (A/B with --baseline, interleaved)."""
     out = []
     for preset in CHANNEL_PRESETS:
         overrides = ["population=county", f"channels={preset}", *_year_overrides(args)]
         case = {"kind": "govsim", "overrides": overrides}
-        out.append(repeat(f"county, channels={preset}", case, args.county_reps, args.timeout))
+        cases = with_baseline(args, f"county, channels={preset}", case)
+        out += interleaved(cases, args.county_reps, args.timeout)
     return out
 
 
+def section_cli(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """`govsim` with no overrides (the default run), whole process: CPU outside the simulation."""
+    overrides = [] if not args.quick else ["run.horizon_days=30"]
+    case = {"kind": "cli", "overrides": overrides, "out_dir": str(OUT / "cli_run")}
+    cases = with_baseline(args, "govsim command, default run", case)
+    return interleaved(cases, min(args.reps, 3), args.timeout)
+
+
 def scaling_overrides(residents: int) -> list[str]:
-    """Scale like a real county: more townships of about 20,000, not one huge township."""
+    """Scale like a real county: more townships of equal size, not one huge township."""
     townships = max(1, math.ceil(residents / RESIDENTS_PER_TOWNSHIP))
     return [
         "population=county",
@@ -175,7 +217,8 @@ def section_scaling(args: argparse.Namespace) -> list[dict[str, Any]]:
     cases = [
         (
             f"scaling, {residents:,} residents",
-            {"kind": "govsim", "overrides": [*scaling_overrides(residents), *_year_overrides(args)]},
+            {"kind": "govsim", "overrides": [*scaling_overrides(residents), *_year_overrides(args)],
+             "pending": True},
         )
         for residents in args.scaling
     ]
@@ -204,85 +247,13 @@ SECTION_FUNCS: dict[str, Callable[[argparse.Namespace], list[dict[str, Any]]]] =
     "mmc": section_mmc,
     "township": section_township,
     "county": section_county,
+    "cli": section_cli,
     "scaling": section_scaling,
     "experiment": section_experiment,
 }
 
 
-# ---------------------------------------------------------------------------- targets
-
-
-def _ok(row: dict[str, Any] | None) -> TypeGuard[dict[str, Any]]:
-    """A measured row without an error."""
-    return row is not None and "error" not in row
-
-
-def _verdict(ok: bool | None) -> str:
-    return "n/a" if ok is None else ("PASS" if ok else "FAIL")
-
-
-def evaluate_targets(results: dict[str, list[dict[str, Any]]], quick: bool) -> list[dict[str, str]]:
-    rows: list[dict[str, str]] = []
-
-    def add(target: str, measured: str, ok: bool | None, note: str = "") -> None:
-        rows.append({"target": target, "measured": measured, "verdict": _verdict(ok), "note": note})
-
-    by_label = {r["label"]: r for rs in results.values() for r in rs}
-    plain = by_label.get("plain SimPy M/M/3")
-    gov = by_label.get("govsim scenario=mmc")
-    ciw = by_label.get("Ciw M/M/3")
-    if "mmc" in results:
-        if _ok(plain) and _ok(gov):
-            ratio = gov["s_per_item_median"] / plain["s_per_item_median"]
-            add("govsim mmc <= 1.5x plain SimPy time", f"{ratio:.2f}x", ratio <= 1.5)
-        else:
-            add("govsim mmc <= 1.5x plain SimPy time", "not available", None)
-        if _ok(ciw) and _ok(gov):
-            ratio = ciw["s_per_item_median"] / gov["s_per_item_median"]
-            add("govsim mmc >= 1.5x faster than Ciw", f"{ratio:.2f}x", ratio >= 1.5)
-        else:
-            add("govsim mmc >= 1.5x faster than Ciw", "not available", None)
-    year_note = "" if not quick else "quick run: not a full year"
-    if "township" in results:
-        row = results["township"][0]
-        if _ok(row):
-            wall = row["wall_median"]
-            add("township year < 5 s", f"{wall:.2f} s", None if quick else wall < 5.0, year_note)
-        else:
-            add("township year < 5 s", "not available", None, row.get("error", ""))
-    if "county" in results:
-        for row in results["county"]:
-            name = f"{row['label']}: < 90 s and < 2 GiB"
-            if _ok(row):
-                wall, mem = row["wall_median"], row["peak_rss_mib_max"] / GIB
-                ok = None if quick else (wall < 90.0 and mem < 2.0)
-                add(name, f"{wall:.1f} s, {mem:.2f} GiB", ok, year_note)
-            else:
-                add(name, "not available", None, row.get("error", "")[:120])
-    if "scaling" in results:
-        per = [r["s_per_item_median"] for r in results["scaling"] if _ok(r)]
-        if len(per) == len(results["scaling"]) and len(per) >= 2:
-            ratio = max(per) / min(per)
-            span = " to ".join(f"{x * 1e6:.0f}" for x in per)
-            add("time per request flat within 25% (max/min)", f"{ratio:.2f}", ratio <= 1.25,
-                f"µs per request, 10k to 400k: {span}")
-        else:
-            add("time per request flat within 25% (max/min)", "not available", None)
-    if "experiment" in results:
-        ser, par = results["experiment"]
-        if _ok(ser) and _ok(par):
-            # Serial and processes run back to back in each round: the median of the
-            # per-round ratios is robust to load that drifts between rounds.
-            rounds = [a["wall_s"] / b["wall_s"] for a, b in zip(ser["runs"], par["runs"], strict=False)]
-            speedup = statistics.median(rounds)
-            of_medians = ser["wall_median"] / par["wall_median"]
-            add("processes >= 1.8x faster than serial (2 cores)", f"{speedup:.2f}x", speedup >= 1.8,
-                "median of paired rounds (" + ", ".join(f"{r:.2f}" for r in rounds)
-                + f"); ratio of medians {of_medians:.2f}x")
-        else:
-            err = (ser.get("error") or par.get("error") or "")[:120]
-            add("processes >= 1.8x faster than serial (2 cores)", "not available", None, err)
-    return rows
+# ---------------------------------------------------------------------------- correctness
 
 
 def correctness(results: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -292,7 +263,7 @@ def correctness(results: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]
     )
     rows = []
     for row in results.get("mmc", []):
-        if not _ok(row) or "mean_wait" not in row:
+        if "error" in row or "mean_wait" not in row:
             rows.append({"label": row["label"], "theory": theory, "verdict": "n/a"})
             continue
         err = row["mean_wait"] / theory - 1.0
@@ -321,14 +292,14 @@ def _fmt_rate(x: float) -> str:
 
 def measurement_table(results: dict[str, list[dict[str, Any]]]) -> list[str]:
     lines = [
-        "| case | items (median) | wall s median [min-max] | items/s | peak RSS MiB | "
-        "sim RSS MiB | bytes/item |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| case | items (median) | wall s median [min-max] | CPU s | items/s | events/item | "
+        "peak RSS MiB | sim RSS MiB | bytes/item |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for rows in results.values():
         for r in rows:
-            if not _ok(r):
-                lines.append(f"| {r['label']} | not available | | | | | |")
+            if "error" in r:
+                lines.append(f"| {r['label']} | not available | | | | | | | |")
                 continue
             mem = r["peak_rss_mib_max"]
             if r["case"].get("executor") == "processes":
@@ -336,17 +307,19 @@ def measurement_table(results: dict[str, list[dict[str, Any]]]) -> list[str]:
             else:
                 mem_s = f"{mem:.0f}"
             per_item = r["sim_rss_mib_median"] * 1024 * 1024 / r["n_median"] if r["n_median"] else 0
-            per_item_s = "-" if r["case"]["kind"] == "experiment" else f"{per_item:,.0f}"
+            per_item_s = "-" if r["case"]["kind"] in ("experiment", "cli") else f"{per_item:,.0f}"
+            ev = r.get("events_per_item")
             lines.append(
                 f"| {r['label']} | {r['n_median']:,.0f} | {r['wall_median']:.2f} "
-                f"[{r['wall_min']:.2f}-{r['wall_max']:.2f}] | {_fmt_rate(r['rate_median'])} | "
+                f"[{r['wall_min']:.2f}-{r['wall_max']:.2f}] | {r['cpu_median']:.2f} | "
+                f"{_fmt_rate(r['rate_median'])} | {'-' if ev is None else f'{ev:.2f}'} | "
                 f"{mem_s} | {r['sim_rss_mib_median']:.0f} | {per_item_s} |"
             )
     return lines
 
 
 def target_table(targets: list[dict[str, str]]) -> list[str]:
-    lines = ["| target | measured | PASS/FAIL | note |", "|---|---:|:---:|---|"]
+    lines = ["| target | measured | verdict | note |", "|---|---:|:---:|---|"]
     lines += [
         f"| {t['target']} | {t['measured']} | {t['verdict']} | {t['note']} |" for t in targets
     ]
@@ -475,6 +448,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--sections", default=",".join(SECTIONS), help="comma-separated subset")
     p.add_argument("--timeout", type=float, default=900.0, help="seconds per case")
     p.add_argument(
+        "--baseline", default=None,
+        help="another checkout of govsim (e.g. the commit before a change) for the A/B cases",
+    )
+    p.add_argument(
         "--update-readme", action="store_true", help="paste the tables into benchmarks/README.md"
     )
     args = p.parse_args(argv)
@@ -485,7 +462,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.exp_reps = 1 if args.quick else args.reps
     args.customers = 20_000 if args.quick else 200_000
     args.horizon_days = 30.0 if args.quick else 365.0
-    args.scaling = SCALING_RESIDENTS[:3] if args.quick else SCALING_RESIDENTS
+    args.scaling = SCALING_RESIDENTS[:2] if args.quick else SCALING_RESIDENTS
+    if args.baseline:
+        args.baseline = str(Path(args.baseline).resolve())
+        if not (Path(args.baseline) / "govsim" / "__init__.py").is_file():
+            p.error(f"--baseline {args.baseline}: not a govsim checkout (no govsim/__init__.py)")
     args.sections = [s.strip() for s in args.sections.split(",") if s.strip()]
     unknown = set(args.sections) - set(SECTIONS)
     if unknown:

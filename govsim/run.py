@@ -24,7 +24,7 @@ from govsim.model.platform import platform_frame
 from govsim.model.risk import risk_kpis, wrong_grants
 from govsim.model.sampler import Sampler
 from govsim.model.state import Ctx, DrawSource, RunState, new_context
-from govsim.satisfaction import satisfaction_kpis
+from govsim.satisfaction import per_item, satisfaction_kpis
 from govsim.steady_state import steady_state_check
 
 __all__ = ["RunResult", "simulate"]
@@ -65,7 +65,10 @@ def simulate(scenario: Scenario, seed: int | None = None, *, progress: bool = Fa
         utilisation = _utilisation(plan, c.state)   # over the horizon, before the run-out
         run = plan.scenario.run
         _run_out(c, run.horizon_days, run.horizon_days + run.runout_days)
-    requests = _requests_frame(c)
+    release = getattr(c.draws, "release", None)
+    if release is not None:   # the run is over: its draws (38 MB in a county-year) are not needed
+        release()
+    requests = _requests_frame(c, release=True)
     warmup = plan.scenario.run.warmup_days
     if warmup > 0:   # steady state: needs of the warm-up are simulated but not measured
         requests = requests[requests["t_need_day"] >= warmup].reset_index(drop=True)
@@ -98,7 +101,7 @@ def _channel_kpis(plan: RunPlan, state: RunState, requests: pd.DataFrame, grants
     k["unmet_needs"] = float(len(requests)) - completed
     value = {it.key: it.unmet_value for it in plan.scenario.items}
     unmet = requests["outcome"] != "completed"
-    k["unmet_need_value"] = float(requests["item"].astype(str)[unmet].map(value).astype(float).sum())
+    k["unmet_need_value"] = float(pd.Series(per_item(requests["item"], value)[unmet.to_numpy()]).sum())
     k.update(costs)
     return pd.Series(k, dtype=float)
 
@@ -163,15 +166,18 @@ def _run_out(c: Ctx, day: float, cap: float) -> None:
         c.env.run(until=day * DAY)
 
 
-def _requests_frame(c: Ctx) -> pd.DataFrame:
-    """The requests frame: the log's columns and, from the plan, who, where, which item, when."""
+def _requests_frame(c: Ctx, release: bool = False) -> pd.DataFrame:
+    """The requests frame: the log's columns and, from the plan, who, where, which item, when.
+
+    ``release``: the run is over, the log is emptied while the frame is built.
+    """
     plan = c.plan
     pop, needs, sc = plan.pop, plan.needs, plan.scenario
     v = needs.villager
     village = pop.village[v]
     planned = {
         "request_id": np.arange(len(needs), dtype=np.int64),
-        "villager_id": v,
+        "villager_id": v.copy(),   # the frame holds its columns without copying them
         "township": categorical(pop.villages.township[village], list(pop.villages.township_names)),
         "village": categorical(village, list(pop.villages.names)),
         "age_band": categorical(pop.band[v], list(pop.band_names)),
@@ -180,7 +186,7 @@ def _requests_frame(c: Ctx) -> pd.DataFrame:
         "t_need_day": needs.time / DAY,
         "trained": plan.trained[v],
     }
-    return c.log.frame(planned, needs.time)
+    return c.log.frame(planned, needs.time, release=release)
 
 
 def _utilisation(plan: RunPlan, state: RunState) -> pd.DataFrame:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import Any
 
+from govsim.model.calendar import DAY
 from govsim.model.platform import outages, sample_platform
 from govsim.model.request import request_process
 from govsim.model.sampler import Sampler
-from govsim.model.state import Ctx
+from govsim.model.state import CLOSED, Ctx
 
-__all__ = ["Dispatcher", "start"]
+__all__ = ["ClosingSweep", "Dispatcher", "start"]
 
 
 class Dispatcher:
@@ -55,12 +56,54 @@ class Dispatcher:
             env.timeout(times[i] - env.now).callbacks.append(self._release)
 
 
+class ClosingSweep:
+    """At each working day's closing time, turn away the villagers still queuing at a counter.
+
+    Each counter visit of the day is noted in ``state.closing``; at closing time
+    the requests not yet granted leave their queue and are triggered with the
+    value ``CLOSED``. One event per working day for every office instead of a
+    closing-time timeout and a condition event (``request | timeout``) on each
+    visit, which were 3.3 of the 17.9 SimPy events per request of a county-year
+    and were processed even when the villager had long been served.
+    """
+
+    __slots__ = ("_c",)
+
+    def __init__(self, c: Ctx) -> None:
+        self._c = c
+
+    def start(self) -> None:
+        """Schedule the first closing time at or after now."""
+        self._schedule()
+
+    def _schedule(self) -> None:
+        c = self._c
+        cal, env = c.cal, c.env
+        day = int(env.now // DAY)
+        if not (cal.is_workday(day) and env.now < day * DAY + cal.close):
+            day += 1
+            while not cal.is_workday(day):
+                day += 1
+        env.timeout(day * DAY + cal.close - env.now).callbacks.append(self._sweep)
+
+    def _sweep(self, _event: object) -> None:
+        waiting = self._c.state.closing
+        for req in waiting:
+            if not req.triggered:   # still in the queue: leave it, the trip is wasted
+                req.cancel()
+                req.succeed(CLOSED)
+        waiting.clear()
+        self._schedule()
+
+
 def start(c: Ctx, process: Callable[[Ctx, int], Generator[Any, Any, Any]] | None = None) -> Sampler:
     """Start the needs, the office sampler, the apps' outages and the platform sampler.
 
     ``process`` replaces the request process (benchmark probes wrap it).
     """
     Dispatcher(c, process or request_process(c)).start()
+    if not c.cal.always_open:
+        ClosingSweep(c).start()
     sampler = Sampler(c.state.counters, c.state.backoffices)
     c.env.process(sampler.process(c.env, c.plan.scenario.run.sample_interval_min))
     for app in range(c.plan.apps):

@@ -16,7 +16,7 @@ from typing import Any
 from govsim.model.calendar import DAY
 from govsim.model.log import ABANDONED, COMPLETED
 from govsim.model.plans import ItemPlan, Stage, Task
-from govsim.model.state import Ctx
+from govsim.model.state import CLOSED, Ctx
 
 __all__ = ["check_exchange", "offline_path", "offline_request", "react", "run_stages", "visits"]
 
@@ -199,9 +199,8 @@ def _serve(c: Ctx, i: int, task: Task, intake: _Intake | None) -> Proc:
         if not c.cal.is_open(t0):   # reached after closing (a later task of the trip): not served
             return None
         req = windows.request()
-        yield req | env.timeout(c.cal.closing_time(t0) - t0)
-        if not req.triggered:   # closed first: leave the queue
-            req.cancel()
+        c.state.closing.append(req)   # still queuing at closing time: turned away (engine.ClosingSweep)
+        if (yield req) is CLOSED:
             log.window_wait_min[i] += env.now - t0
             return None
     wait = env.now - t0
@@ -271,8 +270,7 @@ def _stage(c: Ctx, i: int, s: Stage) -> Proc:
         back.busy_min += effort
         back.done += 1
         log.backoffice_min[i] += effort
-    if step.review_days > 0:
-        yield env.timeout(cal.add_working_days(env.now, step.review_days) - env.now)
-    if step.notice_days > 0:
-        yield env.timeout(step.notice_days * DAY)
+    if step.review_days > 0 or step.notice_days > 0:   # review in working days, then public notice
+        end = cal.add_working_days(env.now, step.review_days) + step.notice_days * DAY
+        yield env.timeout(end - env.now)
     return True

@@ -11,6 +11,7 @@ while the run goes on; what does lives in govsim.model.state.
 from __future__ import annotations
 
 import dataclasses
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +28,35 @@ from govsim.model.plans import ItemPlan, build_plans
 from govsim.model.population import Population, build_population
 from govsim.model.streams import Streams
 
-__all__ = ["ItemRules", "RunPlan", "plan_run"]
+__all__ = ["ItemRules", "MissingChance", "RunPlan", "plan_run"]
+
+
+class MissingChance:
+    """One item's chance, per villager, that a personal paper is missing: ``p_miss[item][villager]``.
+
+    ``clip(prob * factor[villager], 0, 1)``, computed when read (once per intake)
+    from one factor array that every item shares, rather than one array per item
+    (a county: 8 items x 400,000 villagers x 8 bytes = 26 MB held for the whole run).
+    The product is the same float64 operation as the array's, so the results are
+    identical.
+    """
+
+    __slots__ = ("_factor", "_prob")
+
+    def __init__(self, prob: float, factor: np.ndarray) -> None:
+        self._prob = float(prob)
+        self._factor = factor
+
+    def __getitem__(self, villager: int) -> float:
+        x = float(self._prob * self._factor[villager])
+        return 0.0 if x < 0.0 else (1.0 if x > 1.0 else x)
+
+    def __len__(self) -> int:
+        return len(self._factor)
+
+    def values(self) -> np.ndarray:
+        """The chance for every villager, as an array."""
+        return np.clip(self._prob * self._factor, 0, 1)
 
 @dataclass(frozen=True)
 class ItemRules:
@@ -63,17 +92,18 @@ class RunPlan:
     multichannel: bool             # online or assisted service offered
     risk: bool                     # take-up, proactive grants, checks, losses or complaint routes apply
     p_know: np.ndarray             # per villager: knows which certificates to bring
-    p_miss: tuple[np.ndarray, ...]  # per item, per villager: a personal paper is missing
+    p_miss: tuple[MissingChance, ...]  # per item, per villager: a personal paper is missing
     p_conn: tuple[float, ...]      # per village: an online attempt fails on the connection
     p_giveup: np.ndarray           # per villager: gives up on the online form
     p_giveup_proxy: float          # a proxy agent gives up on the form
     p_not_found: np.ndarray        # per villager: does not find the right app (several apps)
     p_aware: tuple[float, ...]     # per villager: a benefit need becomes an application
-    # Per request, as Python lists (indexing them is several times faster than indexing
-    # the needs' arrays, and gives Python ints): read on the hot path.
-    need_item: list[int]
-    need_villager: list[int]
-    need_village: list[int]
+    # Per request, as ``array``s (indexing them is several times faster than indexing the
+    # needs' numpy arrays, and gives Python ints; unlike lists, no int object per entry):
+    # read on the hot path.
+    need_item: array[int]
+    need_villager: array[int]
+    need_village: array[int]
 
     @property
     def horizon(self) -> float:
@@ -116,11 +146,16 @@ def plan_run(scenario: Scenario, seed: int, needs: Needs | None = None) -> RunPl
         p_giveup=_p_giveup(sc, pop.literacy), p_giveup_proxy=float(_p_giveup(sc, ch.proxy_literacy)),
         p_not_found=_p_not_found(sc, pop.literacy, apps),
         p_aware=tuple(awareness(sc.proactive, pop.admin_knowledge, pop.band_elderly[pop.band]).tolist()),
-        need_item=needs.item.tolist(), need_villager=needs.villager.tolist(),
-        need_village=pop.village[needs.villager].tolist(),
+        need_item=_ints(needs.item), need_villager=_ints(needs.villager),
+        need_village=_ints(pop.village[needs.villager]),
     )
     _freeze(plan, plan.pop, plan.pop.villages, plan.needs)
     return plan
+
+
+def _ints(values: np.ndarray) -> array[int]:
+    """Integers as an ``array`` of 64-bit ints."""
+    return array("q", np.asarray(values, dtype=np.int64).tobytes())
 
 
 def _freeze(*holders: object) -> None:
@@ -158,11 +193,12 @@ def _risk_applies(sc: Scenario, r: ItemRules, pop: Population) -> bool:
             or sc.security.application_loss_prob > 0 or unaware)
 
 
-def _p_missing(sc: Scenario, pop: Population) -> tuple[np.ndarray, ...]:
+def _p_missing(sc: Scenario, pop: Population) -> tuple[MissingChance, ...]:
     """Per item, per villager: a personal paper is missing at the intake."""
     f = sc.behaviour.missing_doc_literacy_factor
-    return tuple(np.clip(it.missing_doc_prob * (1.0 + f * (1.0 - 2.0 * pop.admin_knowledge)), 0, 1)
-                 for it in sc.items)
+    factor = 1.0 + f * (1.0 - 2.0 * pop.admin_knowledge)
+    factor.flags.writeable = False
+    return tuple(MissingChance(it.missing_doc_prob, factor) for it in sc.items)
 
 
 def _p_connection(sc: Scenario, coverage: np.ndarray) -> tuple[float, ...]:

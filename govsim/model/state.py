@@ -21,7 +21,9 @@ from govsim.model.offices import BackOffice, Counter, open_offices
 from govsim.model.plan import RunPlan
 from govsim.model.streams import Streams
 
-__all__ = ["Ctx", "DrawSource", "Platform", "Proxies", "RunState", "new_context"]
+__all__ = ["CLOSED", "Ctx", "DrawSource", "Platform", "Proxies", "RunState", "new_context"]
+
+CLOSED = "closed"   # the value of a counter request turned away at closing time (a granted one has None)
 
 
 class DrawSource(Protocol):
@@ -77,6 +79,7 @@ class RunState:
     propensity: np.ndarray             # online propensity per villager (learnt)
     registered: np.ndarray             # [villager, app]: the villager has set the app up
     expected_wait: list[float]         # per counter: the smoothed wait villagers know of (minutes)
+    closing: list[simpy.resources.resource.Request] = field(default_factory=list)   # today's visits
 
 
 class Ctx:
