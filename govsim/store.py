@@ -84,12 +84,17 @@ class RunStore:
         return (self.run_dir(key) / "meta.json").is_file()
 
     def clean_partial(self) -> int:
-        """Delete temporary files left by interrupted writes; return how many."""
+        """Delete temporary files left by interrupted writes; return how many.
+
+        A temporary file names the process writing it (``<name>.tmp<pid>``); one whose
+        process still runs here is being written now (another process sharing this
+        store) and is left alone unless it is older than a day (a reused pid).
+        """
         if not self.root.is_dir():
             return 0
         pattern = f"*{TMP_SUFFIX}*"
         stale = [p for p in [*self.root.glob(pattern), *self.root.glob(f"runs/*/{pattern}")]
-                 if p.is_file()]
+                 if p.is_file() and not _being_written(p)]
         for p in stale:
             p.unlink(missing_ok=True)
         return len(stale)
@@ -204,6 +209,16 @@ class RunStore:
         """The KPIs of a stored run as a float Series indexed by KPI name."""
         df = pd.read_parquet(self.run_dir(key) / "kpis.parquet")
         return pd.Series(df["value"].to_numpy(dtype=float), index=df["kpi"].astype(str))
+
+
+def _being_written(path: Path) -> bool:
+    """Whether the temporary file ``path`` belongs to a process running on this host now."""
+    pid = path.name.rsplit(TMP_SUFFIX, 1)[-1]
+    try:
+        recent = time.time() - path.stat().st_mtime < CLAIM_TTL_SECONDS
+    except OSError:
+        return False
+    return pid.isdigit() and int(pid) != os.getpid() and recent and pid_running(int(pid))
 
 
 def _abandoned(path: Path) -> bool:

@@ -44,7 +44,7 @@ def test_sigkill_then_rerun_resumes(tmp_path: Path) -> None:
     # a torn write from the killed process: a temp file in a run directory without meta.json
     torn = out / "runs" / "0123456789abcdef"
     torn.mkdir(parents=True, exist_ok=True)
-    (torn / "requests.parquet.tmp4242").write_bytes(b"half a file")
+    (torn / f"requests.parquet.tmp{proc.pid}").write_bytes(b"half a file")  # the killed writer
 
     spec = fake_spec(replications=6, base=["sleep=0.1"])
     res = run_experiment(spec, out_dir=out, simulate=fake_simulate, load=fake_load,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -173,10 +175,15 @@ def test_stale_tmp_files_are_cleaned_and_partial_runs_redone(tmp_path: Path) -> 
     res = run(fake_spec(replications=2), tmp_path)
     victim = tmp_path / "runs" / res.manifest["runs"][0]["key"]
     (victim / "meta.json").unlink()
-    (victim / "requests.parquet.tmp123").write_bytes(b"partial")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    (victim / f"requests.parquet.tmp{gone}").write_bytes(b"partial")  # its writer is dead
+    live = tmp_path / "runs" / res.manifest["runs"][1]["key"] / f"kpis.parquet.tmp{os.getppid()}"
+    live.write_bytes(b"being written by another live process")
     again = run(fake_spec(replications=2), tmp_path)
     assert (again.runs_run, again.runs_skipped) == (1, 5)
-    assert not list(tmp_path.rglob("*.tmp*"))
+    assert list(tmp_path.rglob("*.tmp*")) == [live]  # a live writer's file is left alone
+    live.unlink()
     pd.testing.assert_frame_equal(res.summary, again.summary)
 
 
