@@ -52,8 +52,9 @@ def _tr(text: str, lang: Lang) -> str:
 
 def _plain(axis: Any) -> None:
     """Whole numbers with thousands separators (yuan), not an offset like 1e6."""
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+    axis.set_major_locator(MaxNLocator(nbins=5))  # long yuan labels must not run together
     axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
 
 
