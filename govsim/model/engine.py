@@ -44,16 +44,17 @@ class Dispatcher:
         """Start the request this timeout was set for, then every other one now due."""
         c = self._c
         env, times, process = c.env, self._times, self._process
+        now = env.now   # (starting a process does not move the clock)
         i = self._next
         env.process(process(c, i))
         i += 1
         n = len(times)
-        while i < n and not times[i] > env.now:
+        while i < n and not times[i] > now:
             env.process(process(c, i))
             i += 1
         self._next = i
         if i < n:
-            env.timeout(times[i] - env.now).callbacks.append(self._release)
+            env.timeout(times[i] - now).callbacks.append(self._release)
 
 
 class ClosingSweep:
