@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Generator
 from typing import Any
+
+import numpy as np
 
 from govsim.model.calendar import DAY
 from govsim.model.platform import outages, sample_platform
@@ -28,7 +31,8 @@ class Dispatcher:
         self._c = c
         self._next = 0
         self._process = process
-        self._times: list[float] = c.plan.needs.time.tolist()
+        # An ``array`` reads back Python floats as fast as a list, in 8 bytes a need instead of 32.
+        self._times = array("d", np.asarray(c.plan.needs.time, dtype=np.float64).tobytes())
 
     def start(self) -> None:
         """Schedule the first need (or start it now if it is due)."""
