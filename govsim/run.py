@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
 from govsim.config.scenario import Scenario
 from govsim.kpis import channel_kpis, compute_kpis, group_kpis
@@ -149,6 +148,8 @@ def _run_loop(c: Ctx, progress: bool) -> None:
     if not progress:
         c.env.run(until=horizon * DAY)
     else:
+        from tqdm.auto import tqdm  # (imported when asked for: 4 MiB and 20 ms a process otherwise)
+
         with tqdm(total=round(horizon), unit="day", desc="simulating", leave=False) as bar:
             day = 0.0
             while day < horizon:

@@ -41,7 +41,8 @@ def compose_config(overrides: list[str] | None = None) -> DictConfig:
 def compose_checked(overrides: Sequence[str], *, config_dir: str | None = None,
                     config_path: str | None = None, config_name: str | None = None,
                     multirun: bool = False,
-                    validate: Callable[[DictConfig], object] | None = None) -> DictConfig:
+                    validate: Callable[[DictConfig], object] | None = None,
+                    job_name: str = "app") -> DictConfig:
     """Compose as ``govsim`` (Hydra) would, refusing anything :mod:`~govsim.config.safety` forbids.
 
     ``config_dir``, ``config_path`` and ``config_name`` are the command line's
@@ -50,6 +51,7 @@ def compose_checked(overrides: Sequence[str], *, config_dir: str | None = None,
     before Hydra reads them, the composed tree (with its ``hydra`` subtree) after.
     With ``multirun``, every value of every sweep is composed and checked once.
     ``validate`` (e.g. :func:`scenario_from_config`) is called on each composed config.
+    ``job_name`` is ``hydra.job.name`` (the ``govsim`` command's is ``cli``).
     Returns the last composed config, ``hydra`` subtree included.
     """
     overrides = list(overrides)
@@ -71,7 +73,7 @@ def compose_checked(overrides: Sequence[str], *, config_dir: str | None = None,
         overrides = [*rest, f"hydra.searchpath=[{','.join(f'file://{d}' for d in dirs)}]"]
     cfg = None
     for variant in _variants(overrides) if multirun else [overrides]:
-        cfg = _compose(variant, primary, name)
+        cfg = _compose(variant, primary, name, job_name)
         safety.check_composed(cfg)
         if validate is not None:
             validate(cfg)
@@ -97,12 +99,12 @@ def _variants(overrides: list[str], cap: int = 200) -> list[list[str]]:
     return out
 
 
-def _compose(overrides: list[str], primary: Path | None, name: str) -> DictConfig:
+def _compose(overrides: list[str], primary: Path | None, name: str, job_name: str = "app") -> DictConfig:
     """Compose once (``hydra`` subtree included); errors become ScenarioError."""
     if GlobalHydra.instance().is_initialized():
         GlobalHydra.instance().clear()
-    init = (initialize_config_dir(config_dir=str(primary), version_base="1.3") if primary
-            else initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"))
+    init = (initialize_config_dir(config_dir=str(primary), version_base="1.3", job_name=job_name) if primary
+            else initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3", job_name=job_name))
     try:
         with init:
             return compose(config_name=name, overrides=overrides, return_hydra_config=True)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Generator
 from typing import Any
+
+import numpy as np
 
 from govsim.model.calendar import DAY
 from govsim.model.platform import outages, sample_platform
@@ -28,7 +31,8 @@ class Dispatcher:
         self._c = c
         self._next = 0
         self._process = process
-        self._times: list[float] = c.plan.needs.time.tolist()
+        # An ``array`` reads back Python floats as fast as a list, in 8 bytes a need instead of 32.
+        self._times = array("d", np.asarray(c.plan.needs.time, dtype=np.float64).tobytes())
 
     def start(self) -> None:
         """Schedule the first need (or start it now if it is due)."""
@@ -44,16 +48,17 @@ class Dispatcher:
         """Start the request this timeout was set for, then every other one now due."""
         c = self._c
         env, times, process = c.env, self._times, self._process
+        now = env.now   # (starting a process does not move the clock)
         i = self._next
         env.process(process(c, i))
         i += 1
         n = len(times)
-        while i < n and not times[i] > env.now:
+        while i < n and not times[i] > now:
             env.process(process(c, i))
             i += 1
         self._next = i
         if i < n:
-            env.timeout(times[i] - env.now).callbacks.append(self._release)
+            env.timeout(times[i] - now).callbacks.append(self._release)
 
 
 class ClosingSweep:

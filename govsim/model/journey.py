@@ -61,7 +61,7 @@ def _offline(c: Ctx, i: int, plan: ItemPlan, whole: bool) -> Proc:
         yield from react(c, i)
     todo, intake = _intake(c, i, plan)
     ok = yield from _visits(c, i, todo, intake)
-    if ok:
+    if ok and plan.groups:   # (no generator is made for no stages)
         ok = yield from run_stages(c, i, plan.groups)
     if ok and plan.pickup is not None:
         ok = yield from _visits(c, i, [plan.pickup], None)
@@ -109,11 +109,18 @@ class _Intake:
 _OK, _GO_HOME, _FETCH = 0, 1, 2
 
 
-def _intake(c: Ctx, i: int, plan: ItemPlan) -> tuple[list[Task], _Intake]:
-    """The first tasks: certificates first if the villager knows the rules, then the intake."""
-    c.log.documents_required[i] = plan.personal_docs + len(plan.certificates)
+def _intake(c: Ctx, i: int, plan: ItemPlan) -> tuple[list[Task], _Intake | None]:
+    """The first tasks: certificates first if the villager knows the rules, then the intake.
+
+    No ``_Intake`` (None) when the clerk has nothing to check: no certificates,
+    no exchange checks, no personal documents; the intake is then a plain visit.
+    """
+    docs = plan.personal_docs + len(plan.certificates)
+    if docs:   # (0 is the column's initial value: a run without documents makes no column)
+        c.log.documents_required[i] = docs
     if not plan.certificates:
-        return [plan.intake], _Intake(plan, True)
+        nothing_to_check = not plan.exchange and not plan.personal_docs
+        return [plan.intake], None if nothing_to_check else _Intake(plan, True)
     knows = c.draws.uni("know", i, 0) < c.plan.p_know[c.plan.need_villager[i]]
     return ([*plan.certificates, plan.intake] if knows else [plan.intake]), _Intake(plan, knows)
 
@@ -211,7 +218,7 @@ def _serve(c: Ctx, i: int, task: Task, intake: _Intake | None) -> Proc:
     k = log.counter_visits[i]
     log.counter_visits[i] = k + 1
     verdict, minutes = _OK, task.mean
-    if task.kind == "intake" and intake is not None:
+    if intake is not None and task.kind == "intake":
         verdict, minutes = _check_intake(c, i, intake, k)
     elif task.kind == "certificate":
         log.certificates_fetched[i] += 1
