@@ -168,7 +168,10 @@ def _print_result(result: ExperimentResult, quiet: bool) -> None:
         if result.spec.question:
             print(result.spec.question)
         print(result.table())  # ends with a warning line if some comparisons are inconclusive
-    elif inconclusive := int(result.comparison["inconclusive"].fillna(False).sum()):
+    elif result.spec.kind == "scenarios" and (
+            inconclusive := int(result.comparison["inconclusive"].fillna(False).sum())):
+        # design kinds (morris, optimise, discover, sobol) compare design points with the
+        # first, which answers nobody's question: their findings are in the report
         print(f"govsim: note: {inconclusive} comparison(s) inconclusive (95% CI includes 0)",
               file=sys.stderr)
     precision = result.manifest.get("precision")
