@@ -160,3 +160,21 @@ def test_shipped_e12_has_the_e9_inputs_and_composes_at_its_extremes() -> None:
     assert spec.sized("smoke").sobol.points < s.points  # type: ignore[union-attr]
     for edge in ("low", "high"):
         govsim.load_scenario([*spec.base, *(ov for i in s.inputs for ov in i.overrides(getattr(i, edge)))])
+
+
+def test_a_first_order_index_above_the_total_is_read_as_noise_not_as_negative_interaction() -> None:
+    import pandas as pd
+
+    from govsim.report.sobol_report import _sentence
+
+    rows = pd.DataFrame([
+        {"input": "a", "S1": 0.57, "S1_low": 0.4, "S1_high": 0.7, "ST": 0.46, "ST_low": 0.3,
+         "ST_high": 0.6},
+        {"input": "b", "S1": 0.10, "S1_low": 0.0, "S1_high": 0.2, "ST": 0.12, "ST_low": 0.05,
+         "ST_high": 0.2}])
+    for lang, words in (("en", "46-57%"), ("zh", "46%至57%")):
+        _, plain = _sentence("trips_mean", rows, lang)  # type: ignore[arg-type]
+        assert words in plain and "with its interactions" not in plain
+    rows.loc[0, "S1"] = 0.40
+    _, plain = _sentence("trips_mean", rows, "en")
+    assert "alone explains about 40%" in plain and "about 46% with its interactions" in plain

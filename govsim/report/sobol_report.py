@@ -77,6 +77,10 @@ def _sentence(out: str, g: pd.DataFrame, lang: Lang) -> tuple[str, str]:
         plain = (f"在所变化的输入中,{top['input']}单独解释{label}约"
                  f"{100 * max(top['S1'], 0):.0f}%的变化,连同交互作用约{100 * top['ST']:.0f}%;"
                  f"各输入交互作用部分(ST - S1)合计约{100 * inter:.0f}%。")
+        if top["S1"] > top["ST"]:
+            plain = (f"在所变化的输入中,{top['input']}解释{label}约{100 * top['ST']:.0f}%至"
+                     f"{100 * top['S1']:.0f}%的变化,未测出交互作用(其一阶指数高于总效应指数,"
+                     f"这只能来自本设计规模下的估计误差);各输入交互作用部分合计约{100 * inter:.0f}%。")
         return stats, plain
     stats = (f"{label} ({out}): {top['input']} has the largest total index, "
              f"ST = {_iv(top, 'ST')}, S1 = {_iv(top, 'S1')}")
@@ -87,6 +91,12 @@ def _sentence(out: str, g: pd.DataFrame, lang: Lang) -> tuple[str, str]:
              f"{100 * max(top['S1'], 0):.0f}% of the variation in {label[:1].lower()}{label[1:]}, "
              f"about {100 * top['ST']:.0f}% with its interactions; the interaction parts "
              f"(ST - S1) of all inputs add up to about {100 * inter:.0f}%.")
+    if top["S1"] > top["ST"]:   # only estimation noise makes S1 exceed ST
+        plain = (f"Of the inputs varied, {top['input']} explains about {100 * top['ST']:.0f}-"
+                 f"{100 * top['S1']:.0f}% of the variation in {label[:1].lower()}{label[1:]}, "
+                 "with no measurable interaction (its first-order index exceeds its total "
+                 "index, which only estimation noise at this design size can do); the "
+                 f"interaction parts (ST - S1) of all inputs add up to about {100 * inter:.0f}%.")
     return stats, plain
 
 
