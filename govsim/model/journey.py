@@ -60,8 +60,9 @@ def _offline(c: Ctx, i: int, plan: ItemPlan, whole: bool) -> Proc:
     resume (an offline-only run starts ``offline_request`` for each need:
     about 5 % of an M/M/c run).
     """
-    if whole and c.react_max > 0:   # (checked here too: no generator is made for no delay)
-        yield from react(c, i)
+    if whole and c.react_max > 0:   # react(), written out: no generator is made for it
+        yield c.env.timeout(c.draws.uni("react", i, 0) * c.react_max)
+        c.log.t_apply[i] = c.env.now
     todo, intake = _intake(c, i, plan)
     ok = yield from _visits(c, i, todo, intake)
     for group in plan.groups if ok else ():   # run_stages, one frame less on each resume in a stage
@@ -143,15 +144,15 @@ def _visits(c: Ctx, i: int, todo: list[Task], intake: _Intake | None) -> Proc:
     """
     env, log, home_at = c.env, c.log, c.state.home_at
     while todo:
-        first = todo[0]
-        start = max(env.now, home_at.get(i, 0.0))
+        first, now = todo[0], env.now
+        start = max(now, home_at.get(i, 0.0))
         if c.always_open:
             arrive = start + first.travel
         else:
             u = c.draws.uni("arrival", i, log.trips[i] + log.counter_visits[i])
             arrive = c.cal.arrival_time(start, first.travel, u, c.spread)
-        if arrive > env.now:
-            yield env.timeout(arrive - env.now)
+        if arrive > now:
+            yield env.timeout(arrive - now)
         if first.trip:
             log.trips[i] += 1
             log.travel_min[i] += 2.0 * first.travel
