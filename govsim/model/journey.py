@@ -210,8 +210,9 @@ def _queue(c: Ctx, task: Task) -> Request | None:
     ``_queue``, ``_start_service`` and ``_end_service`` around them, rather than by a
     ``_serve`` generator nested in it: a nested generator is one more frame resumed
     on every event of the request (and made on every visit). Measured on a
-    township-year: 91 million fewer instructions (about 2 % of the simulation's,
-    valgrind); the CPU-time difference is within the noise of a shared machine.
+    township-year, together with single stages run without ``run_stages`` and
+    back-office staff released by hand: 91 million fewer instructions (about 2 %
+    of the simulation's, valgrind); the CPU time moved within a shared machine's noise.
     Not ``with windows.request() as req``: its exit makes four Python calls per
     counter visit (cancel, the triggered check, two __exit__), about 4 % of an
     M/M/c run; the request is released after service (``_end_service``) or
