@@ -12,7 +12,7 @@ from typing import Any
 
 from govsim.errors import ScenarioError
 
-__all__ = ["MorrisInput", "MorrisSpec", "parse_morris"]
+__all__ = ["MorrisInput", "MorrisSpec", "parse_input", "parse_morris"]
 
 _MORRIS_KEYS = {"trajectories", "num_levels", "seed", "outputs", "inputs"}
 _INPUT_KEYS = {"name", "key", "keys", "bounds", "integer", "note"}
@@ -70,8 +70,8 @@ def _check_int(key: str, value: object, low: int) -> None:
         raise ScenarioError(key, value, f"must be an integer >= {low}")
 
 
-def _input(i: int, item: Any) -> MorrisInput:
-    where = f"morris.inputs[{i}]"
+def parse_input(where: str, item: Any) -> MorrisInput:
+    """One uncertain input (name, key or keys, bounds, integer, note) of a design block."""
     if not isinstance(item, dict) or "name" not in item:
         raise ScenarioError(where, item, "must be a mapping with a name")
     bad = sorted(set(item) - _INPUT_KEYS)
@@ -108,5 +108,5 @@ def parse_morris(raw: Any) -> MorrisSpec:
         raise ScenarioError("morris.inputs", inputs, "must list at least two uncertain inputs")
     sizes = {f.name: raw[f.name] for f in fields(MorrisSpec) if f.name in raw
              and f.name not in ("inputs", "outputs")}
-    return MorrisSpec(tuple(_input(i, item) for i, item in enumerate(inputs)),
+    return MorrisSpec(tuple(parse_input(f"morris.inputs[{i}]", item) for i, item in enumerate(inputs)),
                       tuple(outputs), **sizes)
