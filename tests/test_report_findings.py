@@ -87,3 +87,28 @@ def test_a_gap_of_shares_reads_in_percentage_points_in_english_and_chinese() -> 
     assert "3.3 percentage points" in f.plain and "1.2 percentage points" in f.plain
     assert "%" not in f.plain
     assert "3.3个百分点" in f.plain_zh and "1.2个百分点" in f.plain_zh
+
+
+def test_large_values_read_with_thousands_separators_in_english_and_chinese() -> None:
+    values = {("base", "gov_cost"): [3455968.0, 3460968.0, 3450968.0],
+              ("cut", "gov_cost"): [3105968.0, 3112968.0, 3100968.0],
+              ("base", "trips_mean"): [1.0, 1.2, 1.1], ("cut", "trips_mean"): [0.5, 0.8, 0.6]}
+    rows = [(s, r, r, k, v) for (s, k), vals in values.items() for r, v in enumerate(vals)]
+    summary = pd.DataFrame(rows, columns=["scenario", "replication", "seed", "kpi", "value"])
+    cost, trips = select_findings(comparison_table(summary, "base"), "base",
+                                  ["gov_cost", "trips_mean"], headline="cut:gov_cost")
+    # means 3,106,635 and 3,455,968 yuan; difference 349,333 (CI 346,465 to 352,202)
+    assert "against 3,455,968 yuan under base (349,333 yuan lower)" in cost.plain
+    assert "3,106,635元" in cost.plain_zh and "3,455,968元" in cost.plain_zh
+    assert "349,333 yuan lower (95% CI 346,465 to 352,202)" in cost.text
+    assert "低349,333元(95%置信区间 346,465 至 352,202)" in cost.text_zh
+    # small values, decimals and percentages are unchanged
+    assert "0.63 trips, against 1.1 trips under base (0.47 trips fewer)" in trips.plain
+    assert "0.63趟" in trips.plain_zh and "42.4% lower than the baseline mean" in trips.text
+
+
+def test_numbers_below_ten_thousand_keep_their_digits_together() -> None:
+    from govsim.experiment.compare import fmt
+
+    assert [fmt(9999.0), fmt(10000.0), fmt(-12345.678, 2), fmt(0.0123)] == [
+        "9999", "10,000", "-12,345.68", "0.012"]

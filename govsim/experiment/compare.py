@@ -34,6 +34,7 @@ __all__ = [
 
 MAX_EXTRA_DIGITS = 4   # how many more decimals an interval may take to separate its ends
 MAX_RELATIVE = 10.0    # a relative change beyond 1000% says the baseline is near zero
+GROUP_FROM = 10_000    # numbers from here up get thousands separators ("12,345")
 
 
 #: The columns of :func:`comparison_table`, in order (also those of an empty comparison).
@@ -59,10 +60,18 @@ def _nan(x: object) -> bool:
 
 
 def fmt(x: float | None, decimals: int | None = None) -> str:
-    """A number with a sensible number of digits (or ``decimals``); "n/a" for NaN."""
+    """A number with a sensible number of digits (or ``decimals``); "n/a" for NaN.
+
+    From ``GROUP_FROM`` up the whole part is grouped in thousands, in English and
+    Chinese alike ("3,455,968"); smaller numbers and the decimals are left as they are.
+
+    >>> fmt(3455968.4), fmt(9999.0), fmt(-12345.678, 2)
+    ('3,455,968', '9999', '-12,345.68')
+    """
     if x is None or _nan(x):
         return "n/a"
-    text = f"{x:.{_decimals(x) if decimals is None else decimals}f}"
+    group = "," if abs(x) >= GROUP_FROM else ""
+    text = f"{x:{group}.{_decimals(x) if decimals is None else decimals}f}"
     return text[1:] if text.startswith("-") and not text.strip("-0.") else text  # no "-0.0"
 
 
@@ -134,7 +143,7 @@ def sentence(scenario: str, baseline: str, kpi: str, diff: float, ci_low: float,
     ``zero``: every paired difference is exactly 0 (same by construction).
 
     >>> sentence("shared_data", "siloed", "trips_mean", -1.9, -2.0, -1.8)
-    'shared_data vs siloed — Trips per need: 1.9 trips fewer (95% CI 1.8 to 2.0)'
+    'shared_data vs siloed — Trips per application: 1.9 trips fewer (95% CI 1.8 to 2.0)'
     """
     k = find(kpi)
     scale = k.scale if k else 1.0

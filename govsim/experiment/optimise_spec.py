@@ -20,7 +20,7 @@ __all__ = ["OptLever", "OptimiseSpec", "SelectionSpec", "parse_optimise"]
 
 _KEYS = {"trials", "seed", "budget", "objectives", "levers", "selection", "population"}
 _LEVER_KEYS = {"name", "key", "keys", "bounds", "integer", "boolean", "unit_cost", "offset",
-               "at_zero", "note"}
+               "at_zero", "note", "note_zh"}
 _SELECTION_KEYS = {"k", "delta", "p_star", "procedure", "max_replications"}
 _DIRECTIONS = {"lower": "minimize", "higher": "maximize"}
 
@@ -39,6 +39,7 @@ class OptLever:
     offset: float = 0.0            # the config value is offset + lever value
     at_zero: tuple[str, ...] = ()  # extra overrides when the lever is 0 (e.g. no proxies)
     note: str = ""
+    note_zh: str = ""              # the note in Chinese ("" = the Chinese report shows ``note``)
 
     def lever(self) -> Lever:
         """The search's view of this lever (range, whole numbers or not, unit cost)."""
@@ -109,6 +110,15 @@ def _strings(key: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _text(key: str, value: Any) -> str:
+    """An optional free-text field: a string, or absent (None) for ""."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ScenarioError(key, value, "must be a string (or left out)")
+    return value
+
+
 def _lever(i: int, item: Any) -> OptLever:
     where = f"optimise.levers[{i}]"
     if not isinstance(item, dict) or "name" not in item:
@@ -135,7 +145,8 @@ def _lever(i: int, item: Any) -> OptLever:
                     _number(f"{where}.unit_cost", item.get("unit_cost", 0.0), 0.0),
                     _number(f"{where}.offset", item.get("offset", 0.0)),
                     _strings(f"{where}.at_zero", item.get("at_zero", [])),
-                    str(item.get("note") or ""))
+                    _text(f"{where}.note", item.get("note")),
+                    _text(f"{where}.note_zh", item.get("note_zh")))
 
 
 def _objective(i: int, item: Any) -> Objective:

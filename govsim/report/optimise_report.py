@@ -50,6 +50,11 @@ def _lever_value(lv: dict[str, Any], x: float, lang: Lang) -> str:
     return str(round(x)) if lv.get("integer") else fmt(x)
 
 
+def _note(lv: dict[str, Any], lang: Lang) -> str:
+    """A lever's note: in Chinese where the spec gives ``note_zh``, else the English one."""
+    return str((lang == "zh" and lv.get("note_zh")) or lv.get("note") or "")
+
+
 def _levers_text(exp: StoredExperiment, name: str, lang: Lang) -> str:
     trials = _csv(exp, "trials.csv")
     levers = exp.manifest["optimise"].get("levers", [])
@@ -223,7 +228,7 @@ def optimise_section(exp: StoredExperiment, lang: Lang = "en") -> str:
     rows = pd.DataFrame([{"lever": lv["name"], "keys": " ".join(lv["keys"]),
                           "range": " - ".join(_lever_value(lv, float(lv[b]), lang)
                                               for b in ("low", "high")),
-                          "unit_cost": float(lv["unit_cost"]), "note": lv.get("note", "")}
+                          "unit_cost": float(lv["unit_cost"]), "note": _note(lv, lang)}
                          for lv in opt["levers"]])
     budget = f"{float(opt['budget']):,.0f}"
     sel_note = _w("sel_note", lang).format(proc=sel.get("procedure", "?"), k=len(
