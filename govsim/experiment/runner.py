@@ -80,7 +80,19 @@ def _core(name: str) -> Any:
 
 
 def _default_load() -> LoadFn:
+    """:func:`govsim.load_scenario`, through a :class:`~govsim.config.loader.ScenarioLoader`.
+
+    The loader gives the same scenarios and errors, composing each set of config-group
+    choices once instead of once per scenario (a design's hundreds of points differ
+    only in values). One loader per call: its composed configs last as long as it does.
+    """
     fn: LoadFn = _core("load_scenario")
+    from govsim.config.compose import load_scenario
+
+    if fn is load_scenario:
+        from govsim.config.loader import ScenarioLoader
+
+        return ScenarioLoader()
     return fn
 
 
