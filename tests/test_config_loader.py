@@ -1,7 +1,7 @@
 """ScenarioLoader (group choices composed once, values set after) gives what load_scenario gives.
 
-Each case loads the same overrides both ways and compares the scenarios' ``to_dict()``
-or the ScenarioError (key, value, what is allowed). The loader's counters show which
+Each case loads the same overrides both ways and compares the scenarios (as objects and
+their ``to_dict()``) or the ScenarioError (key, value, what is allowed). The loader's counters show which
 cases took the fast path, so a loader that always fell back could not pass.
 """
 
@@ -48,7 +48,8 @@ TRICKY: list[tuple[list[str], bool]] = [
 
 def _outcome(load: object, overrides: list[str]) -> object:
     try:
-        return load(overrides).to_dict()  # type: ignore[operator]
+        sc = load(overrides)  # type: ignore[operator]
+        return sc, sc.to_dict()  # the objects (every field) and what the run store keys on
     except govsim.ScenarioError as exc:
         return ("error", exc.key, repr(exc.value), exc.allowed, str(exc))
 
