@@ -15,8 +15,10 @@ as a full composition, and the config is validated by the same
 
 A list with anything this cannot treat in that way (a ``hydra`` key, an
 interpolation, a ``@package``, a sweep, a nested group) is composed in full by
-``load_scenario``; so is a list whose group choices fail to compose, so that the error
-is the one ``load_scenario`` gives.
+``load_scenario``; so is a list with an override the safety gate refuses or whose
+group choices fail to compose, so that the error is the one ``load_scenario`` gives.
+Hydra's override code is its private ``ConfigLoaderImpl._apply_overrides_to_config``
+(hydra-core is pinned to 1.3); tests/test_config_loader.py checks that both routes agree.
 """
 
 from __future__ import annotations
