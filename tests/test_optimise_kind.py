@@ -146,8 +146,20 @@ def test_two_objectives_give_a_front_table_figures_and_a_report(tmp_path: Path) 
 
 
 @pytest.mark.slow
-def test_dask_runs_the_search(tmp_path: Path) -> None:
+def test_dask_runs_the_search(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import distributed
+
+    started: list[object] = []
+
+    class Counted(distributed.LocalCluster):  # type: ignore[misc]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            started.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(distributed, "LocalCluster", Counted)
     spec = lever_spec(trials=4, replications=2)
     a = _run(spec, tmp_path / "s")
     b = _run(spec, tmp_path / "d", executor="dask", workers=1)
     pd.testing.assert_frame_equal(a.trials, b.trials)
+    assert len(started) == 1  # one local cluster served every candidate
+    assert all(c.status.name == "closed" for c in started)  # type: ignore[attr-defined]

@@ -6,8 +6,9 @@ override per lever key. :class:`Candidates` runs it with
 with the same seed for every candidate (common random numbers), so a candidate (or a
 replication) already stored is never run again: a rerun, a repeated proposal and the
 selection's first stage all reuse stored runs. Scenario loading is memoised, since
-composing a configuration costs about half a second and a candidate is loaded
-once per search, selection and final table.
+a candidate is loaded once per search, selection and final table; the default loader
+is one :class:`~govsim.config.loader.ScenarioLoader` for the whole optimisation, so
+the experiment's config groups are composed once, not once per candidate.
 """
 
 from __future__ import annotations

@@ -40,6 +40,7 @@ from govsim.experiment.candidates import Candidates, candidate_id
 from govsim.experiment.certify import certify, selection_table, shortlist
 from govsim.experiment.optimise_spec import OptimiseSpec
 from govsim.experiment.runner import ExperimentResult, _default_load, run_scenarios
+from govsim.experiment.shared_executor import SharedExecutor
 from govsim.experiment.spec import ExperimentSpec, ScenarioSpec
 from govsim.experiment.stats import describe
 from govsim.store import RunStore
@@ -130,18 +131,30 @@ def _final_spec(spec: ExperimentSpec, cands: Candidates, raw: pd.DataFrame,
 def run_optimise(spec: ExperimentSpec, size: str = "full", **kwargs: Any) -> OptimiseResult:
     """Search, certify and tabulate a (sized) ``kind: optimise`` spec; write its outputs.
 
-    ``kwargs`` are those of :func:`govsim.experiment.runner.run_scenarios`.
+    ``kwargs`` are those of :func:`govsim.experiment.runner.run_scenarios`. One executor
+    (on ``dask``, one local cluster or one client) serves every candidate, the
+    certification and the final table; it is closed at the end, on an error or on Ctrl-C.
     """
+    out_dir = Path(kwargs.get("out_dir") or Path("runs") / spec.name)
+    with SharedExecutor(kwargs.get("executor", "serial"), kwargs.get("workers"),
+                        kwargs.get("address"),
+                        oversubscribe=bool(kwargs.get("oversubscribe"))) as shared:
+        cands = Candidates(spec, _opt(spec), {**kwargs, "out_dir": out_dir, "size": size,
+                                              "mapper": shared}, _default_load)
+        return _search_and_certify(spec, size, cands, list(kwargs.get("base_overrides", ())))
+
+
+def _search_and_certify(spec: ExperimentSpec, size: str, cands: Candidates,
+                        base_overrides: list[str]) -> OptimiseResult:
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     opt, levers = _opt(spec), [lv.name for lv in _opt(spec).levers]
-    out_dir = Path(kwargs.get("out_dir") or Path("runs") / spec.name)
-    cands = Candidates(spec, opt, {**kwargs, "out_dir": out_dir, "size": size}, _default_load)
+    out_dir = Path(cands.kwargs["out_dir"])
     search = optimise(cands.evaluate, opt.search_levers, opt.objectives, opt.budget, opt.trials,
                       out_dir, seed=opt.seed, population=opt.population,
                       initial=[{lv.name: lv.low for lv in opt.levers}],
-                      study_name=_study_name(spec, size, list(kwargs.get("base_overrides", ()))))
+                      study_name=_study_name(spec, size, base_overrides))
     names = _named(search.trials, opt)
     if not names:  # nothing feasible was evaluated: no table to compare
         raise_nothing(opt)

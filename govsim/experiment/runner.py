@@ -80,7 +80,19 @@ def _core(name: str) -> Any:
 
 
 def _default_load() -> LoadFn:
+    """:func:`govsim.load_scenario`, through a :class:`~govsim.config.loader.ScenarioLoader`.
+
+    The loader gives the same scenarios and errors, composing each set of config-group
+    choices once instead of once per scenario (a design's hundreds of points differ
+    only in values). One loader per call: its composed configs last as long as it does.
+    """
     fn: LoadFn = _core("load_scenario")
+    from govsim.config.compose import load_scenario
+
+    if fn is load_scenario:
+        from govsim.config.loader import ScenarioLoader
+
+        return ScenarioLoader()
     return fn
 
 
@@ -227,13 +239,16 @@ def run_scenarios(
     simulate: SimulateFn | None = None,
     load: LoadFn | None = None,
     oversubscribe: bool = False,
+    mapper: MapFn | None = None,
 ) -> ExperimentResult:
     """Run every (scenario, replication) of a sized spec not yet stored; summarise and compare.
 
     Replication r of every scenario uses the same seed (common random numbers). ``size``
     is recorded in the manifest (the spec is already sized). ``simulate`` and ``load``
-    default to :func:`govsim.simulate` and :func:`govsim.load_scenario`. Raises
-    :class:`ScenarioError` for a bad spec, executor or scenario, before any run.
+    default to :func:`govsim.simulate` and :func:`govsim.load_scenario`. ``mapper``, an
+    executor already open (a :class:`~govsim.experiment.shared_executor.SharedExecutor`
+    of the same ``executor``), runs the tasks instead of one opened for this call.
+    Raises :class:`ScenarioError` for a bad spec, executor or scenario, before any run.
     """
     started = time.time()
     check_executor(executor, workers, address, oversubscribe=oversubscribe)
@@ -244,8 +259,9 @@ def run_scenarios(
     store.clean_partial()
     engine = _Engine(spec, plans, store, simulate or _default_simulate(),
                      metadata.version("govsim"))
-    summary, n = _run_all(engine, spec, make_executor(executor, workers, address,
-                                                      oversubscribe=oversubscribe), progress)
+    pool = nullcontext(mapper) if mapper is not None else make_executor(
+        executor, workers, address, oversubscribe=oversubscribe)
+    summary, n = _run_all(engine, spec, pool, progress)
     comparison = _compare(spec, summary)
     runs = engine.run_list()
     manifest = build_manifest(spec, size=size, executor=executor, workers=workers,
