@@ -19,6 +19,7 @@ from govsim.model.draws import draws_for
 from govsim.model.log import RequestLog
 from govsim.model.offices import BackOffice, Counter, open_offices
 from govsim.model.plan import RunPlan
+from govsim.model.resources import HandOffResource
 from govsim.model.streams import Streams
 
 __all__ = ["CLOSED", "Ctx", "DrawSource", "Platform", "Proxies", "RunState", "new_context"]
@@ -111,7 +112,8 @@ def new_context(plan: RunPlan, draws: DrawSource | None = None) -> Ctx:
     streams = Streams(plan.seed)
     counters, backs = open_offices(env, plan.offices)
     pop = plan.pop
-    agents = [simpy.Resource(env, plan.proxies) for _ in range(len(pop.villages))] if plan.proxies else []
+    agents: list[simpy.Resource] = [HandOffResource(env, plan.proxies) for _ in range(len(pop.villages))
+                                    if plan.proxies]
     state = RunState(
         env=env, streams=streams, counters=counters, backoffices=backs, proxies=Proxies(agents),
         platform=Platform.of(plan.apps), log=RequestLog(len(plan.needs)), home_at={},
