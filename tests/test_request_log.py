@@ -46,3 +46,11 @@ def test_the_offline_fast_path_equals_the_composed_request() -> None:
         c.env.run(until=plan.horizon)
     pd.testing.assert_frame_equal(_requests_frame(fast), _requests_frame(full))
     assert len(_requests_frame(fast)) > 100
+
+
+def test_without_reaction_delay_the_application_time_is_the_need_time() -> None:
+    """No reaction delay: the villager applies when the need arises (t_apply_day was left NaN)."""
+    for extra in (["scenario=mmc", "run.horizon_days=5"], ["behaviour.reaction_days_max=0"]):
+        req = govsim.simulate(govsim.load_scenario([*SHORT, *extra]), seed=2).requests
+        assert len(req) > 100
+        pd.testing.assert_series_equal(req["t_apply_day"], req["t_need_day"], check_names=False)

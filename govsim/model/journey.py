@@ -21,16 +21,39 @@ from govsim.model.state import CLOSED, Ctx
 if TYPE_CHECKING:
     from simpy.resources.resource import Request
 
-__all__ = ["check_exchange", "offline_path", "offline_request", "react", "run_stages", "visits"]
+__all__ = ["apply_at", "check_exchange", "offline_path", "offline_request", "react", "run_stages",
+           "until_need", "visits"]
 
 Proc = Generator[Any, Any, Any]
 
 
-def react(c: Ctx, i: int) -> Proc:
-    """The villager's reaction delay between the need and acting on it."""
+def apply_at(c: Ctx, i: int) -> float:
+    """When the villager acts on need ``i``: the need's time plus the reaction delay (minutes)."""
     if c.react_max > 0:
-        yield c.env.timeout(c.draws.uni("react", i, 0) * c.react_max)
-    c.log.t_apply[i] = c.env.now   # the application starts: turnaround from application counts from here
+        return c.need_at[i] + c.draws.uni("react", i, 0) * c.react_max
+    return c.need_at[i]
+
+
+def react(c: Ctx, i: int) -> Proc:
+    """Wait until the villager acts on the need (the application time) and note that time.
+
+    A process started ahead of its need (``engine.Dispatcher`` starts a day's
+    requests at once) waits in one timeout for the need's time plus the reaction
+    delay; a villager past the need (applying after a missed proactive grant)
+    reacts from now. Without a reaction delay the application time is the need's.
+    """
+    env = c.env
+    if env.now < c.need_at[i]:
+        yield env.timeout(apply_at(c, i) - env.now)
+    elif c.react_max > 0:
+        yield env.timeout(c.draws.uni("react", i, 0) * c.react_max)
+    c.log.t_apply[i] = env.now   # the application starts: turnaround from application counts from here
+
+
+def until_need(c: Ctx, i: int) -> Proc:
+    """Wait for need ``i``'s time (a process started ahead of it by ``engine.Dispatcher``)."""
+    if c.env.now < c.need_at[i]:
+        yield c.env.timeout(c.need_at[i] - c.env.now)
 
 
 def check_exchange(c: Ctx, i: int, exchange: tuple[Task, ...]) -> list[Task]:
@@ -53,15 +76,17 @@ def offline_path(c: Ctx, i: int, plan: ItemPlan) -> Proc:
 
 
 def _offline(c: Ctx, i: int, plan: ItemPlan, whole: bool) -> Proc:
-    """The offline steps; a ``whole`` request also reacts first and finishes.
+    """The offline steps; a ``whole`` request (started at or before its need) also reacts first and finishes.
 
     ``offline_request`` and ``offline_path`` return this generator itself
     rather than wrapping it, which would add a generator frame to every
     resume (an offline-only run starts ``offline_request`` for each need:
     about 5 % of an M/M/c run).
     """
-    if whole and c.react_max > 0:   # react(), written out: no generator is made for it
-        yield c.env.timeout(c.draws.uni("react", i, 0) * c.react_max)
+    if whole:   # react() for a process started ahead of its need, written out: no generator is made for it
+        t = apply_at(c, i)
+        if t > c.env.now:
+            yield c.env.timeout(t - c.env.now)
         c.log.t_apply[i] = c.env.now
     todo, intake = _intake(c, i, plan)
     ok = yield from _visits(c, i, todo, intake)

@@ -16,7 +16,7 @@ from typing import Any
 from govsim.decisions.channel import ASSISTED, OFFLINE, choose_channel, fallback_channel
 from govsim.model.casework import after_completion, hotline, never_applied, proactive_grant
 from govsim.model.channel_plans import ChannelPlan
-from govsim.model.journey import offline_path, offline_request, react
+from govsim.model.journey import offline_path, offline_request, react, until_need
 from govsim.model.log import ABANDONED, COMPLETED, NO_CHANNEL
 from govsim.model.online import NO_ACCESS, after_submit, assisted, online_session
 from govsim.model.single_visit import one_visit_each, single_visit
@@ -48,6 +48,8 @@ def request(c: Ctx, i: int) -> Proc:
     k, p = plan.need_item[i], plan.need_villager[i]
     rules = plan.rules
     aware = not rules.benefit[k] or c.draws.uni("aware", i, 0) < plan.p_aware[p]
+    if rules.grant[k] or not aware:   # at the need's time (the process may start ahead of it)
+        yield from until_need(c, i)
     if rules.grant[k]:
         yield from proactive_grant(c, i, k, aware, apply)
         return
@@ -67,7 +69,10 @@ def apply(c: Ctx, i: int) -> Proc:
     plan, log = c.plan, c.log
     k, v, p = plan.need_item[i], plan.need_village[i], plan.need_villager[i]
     cp = plan.channels[k][v]
-    ch = _choose(c, i, p, cp)   # decided when the need arises, acted on after the reaction delay
+    avail = (cp.counter, cp.online and bool(plan.access[p]), plan.proxies > 0)
+    if sum(avail) > 1:   # a choice, read from the queues when the need arises (the process may start earlier)
+        yield from until_need(c, i)
+    ch = _choose(c, i, p, cp, avail)   # decided when the need arises, acted on after the reaction delay
     log.channel_first[i] = log.channel_final[i] = NO_CHANNEL if ch is None else ch
     yield from react(c, i)
     if ch is None:
@@ -78,10 +83,9 @@ def apply(c: Ctx, i: int) -> Proc:
     c.state.home_at.pop(i, None)
 
 
-def _choose(c: Ctx, i: int, p: int, cp: ChannelPlan) -> int | None:
-    """The villager's first channel (None if none is open to them)."""
+def _choose(c: Ctx, i: int, p: int, cp: ChannelPlan, avail: tuple[bool, bool, bool]) -> int | None:
+    """The villager's first channel of those open (``avail``: counter, online, proxy); None if none."""
     plan = c.plan
-    avail = (cp.counter, cp.online and bool(plan.access[p]), plan.proxies > 0)
     if sum(avail) <= 1:   # no choice to make: no draw, no utilities
         return avail.index(True) if any(avail) else None
     sc = plan.scenario

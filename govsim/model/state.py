@@ -8,6 +8,7 @@ experience moves, the apps each villager has set up, and the request log.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -86,8 +87,8 @@ class RunState:
 class Ctx:
     """What a request process reads: the plan, the state and the draws (plus shortcuts)."""
 
-    __slots__ = ("always_open", "cal", "draws", "env", "log", "max_failed", "plan", "react_max", "spread",
-                 "state", "wait_weight")
+    __slots__ = ("always_open", "cal", "draws", "env", "log", "max_failed", "need_at", "plan", "react_max",
+                 "spread", "state", "wait_weight")
 
     def __init__(self, plan: RunPlan, state: RunState, draws: DrawSource) -> None:
         self.plan = plan
@@ -97,6 +98,9 @@ class Ctx:
         self.env = state.env
         self.log = state.log
         self.cal = plan.cal
+        # Each need's time (minutes, sorted): an ``array`` reads back Python floats as fast as a list,
+        # in 8 bytes a need instead of 32.
+        self.need_at = array("d", np.asarray(plan.needs.time, dtype=np.float64).tobytes())
         b = plan.scenario.behaviour
         self.always_open = plan.cal.always_open
         self.spread = b.arrival_spread
