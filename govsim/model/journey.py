@@ -16,44 +16,15 @@ from typing import TYPE_CHECKING, Any
 from govsim.model.calendar import DAY
 from govsim.model.log import ABANDONED, COMPLETED
 from govsim.model.plans import ItemPlan, Stage, Task
+from govsim.model.reaction import apply_at
 from govsim.model.state import CLOSED, Ctx
 
 if TYPE_CHECKING:
     from simpy.resources.resource import Request
 
-__all__ = ["apply_at", "check_exchange", "offline_path", "offline_request", "react", "run_stages",
-           "until_need", "visits"]
+__all__ = ["check_exchange", "offline_path", "offline_request", "run_stages", "stage_group", "visits"]
 
 Proc = Generator[Any, Any, Any]
-
-
-def apply_at(c: Ctx, i: int) -> float:
-    """When the villager acts on need ``i``: the need's time plus the reaction delay (minutes)."""
-    if c.react_max > 0:
-        return c.need_at[i] + c.draws.uni("react", i, 0) * c.react_max
-    return c.need_at[i]
-
-
-def react(c: Ctx, i: int) -> Proc:
-    """Wait until the villager acts on the need (the application time) and note that time.
-
-    A process started ahead of its need (``engine.Dispatcher`` starts a day's
-    requests at once) waits in one timeout for the need's time plus the reaction
-    delay; a villager past the need (applying after a missed proactive grant)
-    reacts from now. Without a reaction delay the application time is the need's.
-    """
-    env = c.env
-    if env.now < c.need_at[i]:
-        yield env.timeout(apply_at(c, i) - env.now)
-    elif c.react_max > 0:
-        yield env.timeout(c.draws.uni("react", i, 0) * c.react_max)
-    c.log.t_apply[i] = env.now   # the application starts: turnaround from application counts from here
-
-
-def until_need(c: Ctx, i: int) -> Proc:
-    """Wait for need ``i``'s time (a process started ahead of it by ``engine.Dispatcher``)."""
-    if c.env.now < c.need_at[i]:
-        yield c.env.timeout(c.need_at[i] - c.env.now)
 
 
 def check_exchange(c: Ctx, i: int, exchange: tuple[Task, ...]) -> list[Task]:
@@ -91,7 +62,7 @@ def _offline(c: Ctx, i: int, plan: ItemPlan, whole: bool) -> Proc:
     todo, intake = _intake(c, i, plan)
     ok = yield from _visits(c, i, todo, intake)
     for group in plan.groups if ok else ():   # run_stages, one frame less on each resume in a stage
-        ok = yield from (_stage(c, i, group[0]) if len(group) == 1 else _parallel(c, i, group))
+        ok = yield from stage_group(c, i, group)
         if not ok:
             break
     if ok and plan.pickup is not None:
@@ -105,10 +76,18 @@ def _offline(c: Ctx, i: int, plan: ItemPlan, whole: bool) -> Proc:
 def run_stages(c: Ctx, i: int, groups: tuple[tuple[Stage, ...], ...]) -> Proc:
     """The back-office stages in order (a group's stages in parallel); False if given up."""
     for group in groups:
-        ok = yield from (_stage(c, i, group[0]) if len(group) == 1 else _parallel(c, i, group))
+        ok = yield from stage_group(c, i, group)
         if not ok:
             return False
     return True
+
+
+def stage_group(c: Ctx, i: int, group: tuple[Stage, ...]) -> Proc:
+    """A group of back-office stages: the stage if alone, else the stages in parallel; False if given up.
+
+    Returns the stage's generator rather than wrapping it (one frame less on each resume in the stage).
+    """
+    return _stage(c, i, group[0]) if len(group) == 1 else _parallel(c, i, group)
 
 
 def _parallel(c: Ctx, i: int, group: tuple[Stage, ...]) -> Proc:
