@@ -38,7 +38,7 @@ def test_outcomes_are_exclusive_and_end_times_follow_the_outcome() -> None:
 
 @pytest.mark.parametrize(("extra", "process"), [([], offline_request), (["channels=inclusive"], apply)])
 def test_the_fast_paths_equal_the_composed_request(extra: list[str], process: object) -> None:
-    """Without risk rules ``apply`` starts (offline only: ``offline_request``), as good as ``request``."""
+    """Without risk rules ``apply`` starts (offline only ``offline_request``): same frame as ``request``."""
     sc = govsim.load_scenario([*SHORT, *extra])
     plan = plan_run(sc, 4)
     fast, full = new_context(plan), new_context(plan)
