@@ -26,7 +26,7 @@ DIGESTS = {
     "inclusive": "e18e1dd41b3a415f",
     "proactive_shared": "757039744c6134e9",
     "security_strong": "84bc64277f191d0d",
-    "mmc": "eec8b3da08493ff7",
+    "mmc": "211379db64c88518",
     "everything": "8e9367399f41c5cb",
     "in_person_complaints": "6dcb8f671f76a099",
 }

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 import govsim
 from govsim.model.engine import start
+from govsim.model.journey import offline_request
 from govsim.model.log import SCHEMA
 from govsim.model.plan import plan_run
-from govsim.model.request import request, request_process
+from govsim.model.request import apply, request, request_process
 from govsim.model.state import new_context
 from govsim.run import _requests_frame
 
@@ -34,15 +36,24 @@ def test_outcomes_are_exclusive_and_end_times_follow_the_outcome() -> None:
     assert req.loc[~done, "turnaround_days"].isna().all()
 
 
-def test_the_offline_fast_path_equals_the_composed_request() -> None:
-    """An offline-only run starts ``offline_request``; the full ``request`` gives the same frame."""
-    sc = govsim.load_scenario(SHORT)
+@pytest.mark.parametrize(("extra", "process"), [([], offline_request), (["channels=inclusive"], apply)])
+def test_the_fast_paths_equal_the_composed_request(extra: list[str], process: object) -> None:
+    """Without risk rules ``apply`` starts (offline only ``offline_request``): same frame as ``request``."""
+    sc = govsim.load_scenario([*SHORT, *extra])
     plan = plan_run(sc, 4)
     fast, full = new_context(plan), new_context(plan)
-    assert request_process(fast) is not request
+    assert request_process(fast) is process
     start(fast)
     start(full, request)
     for c in (fast, full):
         c.env.run(until=plan.horizon)
     pd.testing.assert_frame_equal(_requests_frame(fast), _requests_frame(full))
     assert len(_requests_frame(fast)) > 100
+
+
+def test_without_reaction_delay_the_application_time_is_the_need_time() -> None:
+    """No reaction delay: the villager applies when the need arises (t_apply_day was left NaN)."""
+    for extra in (["scenario=mmc", "run.horizon_days=5"], ["behaviour.reaction_days_max=0"]):
+        req = govsim.simulate(govsim.load_scenario([*SHORT, *extra]), seed=2).requests
+        assert len(req) > 100
+        pd.testing.assert_series_equal(req["t_apply_day"], req["t_need_day"], check_names=False)

@@ -32,8 +32,9 @@ from typing import Any
 
 from govsim.decisions.eligibility import wrongly_denied
 from govsim.model.calendar import DAY
-from govsim.model.journey import react, run_stages, visits
+from govsim.model.journey import run_stages, visits
 from govsim.model.log import ABANDONED, COMPLETED
+from govsim.model.reaction import react
 from govsim.model.state import Ctx
 
 __all__ = ["after_completion", "hotline", "never_applied", "proactive_grant"]

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable, Generator
 from typing import Any
-
-import numpy as np
 
 from govsim.model.calendar import DAY
 from govsim.model.platform import outages, sample_platform
@@ -18,47 +15,52 @@ __all__ = ["ClosingSweep", "Dispatcher", "start"]
 
 
 class Dispatcher:
-    """Start one request process at each need's time (needs are pre-generated, sorted).
+    """Start the request processes a day at a time; each process waits for its own need.
 
-    A chain of timeouts whose callback starts the requests that are due, rather than
-    a generator process: the same events at the same times, without a generator
-    resume per request (about 5 % of an M/M/c run).
+    One timeout a day (on days with needs; needs are pre-generated and sorted)
+    starts the processes of the needs due before the next day begins. Each
+    process's first event is its own timeout to the moment the villager acts:
+    the application time (need time plus reaction delay, ``journey.react``), or
+    the need time for what happens then (a proactive grant, a need never
+    applied for, a channel choice read from the queues of that moment). The
+    times are the same to the last bit (a whole-minute day start plus the
+    difference to a later time is that time exactly). Before, a dispatcher
+    timeout at each need and the reaction timeout after it: one event per
+    request more. A chain of timeouts with a callback rather than a generator
+    process: no generator resume per wake-up.
     """
 
-    __slots__ = ("_c", "_next", "_process", "_times")
+    __slots__ = ("_c", "_next", "_process")
 
     def __init__(self, c: Ctx, process: Callable[[Ctx, int], Generator[Any, Any, Any]]) -> None:
         self._c = c
         self._next = 0
         self._process = process
-        # An ``array`` reads back Python floats as fast as a list, in 8 bytes a need instead of 32.
-        self._times = array("d", np.asarray(c.plan.needs.time, dtype=np.float64).tobytes())
 
     def start(self) -> None:
-        """Schedule the first need (or start it now if it is due)."""
-        env, times = self._c.env, self._times
-        if not times:
-            return
-        if times[0] > env.now:
-            env.timeout(times[0] - env.now).callbacks.append(self._release)
+        """Schedule the first wake-up: the start of the first need's day, or now if that has begun."""
+        if self._c.need_at:
+            self._wake_at(max(self._c.env.now, self._c.need_at[0] // DAY * DAY))
+
+    def _wake_at(self, t: float) -> None:
+        env = self._c.env
+        if t > env.now:
+            env.timeout(t - env.now).callbacks.append(self._release)
         else:
             self._release(None)
 
     def _release(self, _event: object) -> None:
-        """Start the request this timeout was set for, then every other one now due."""
+        """Start the processes of every need before the next day begins; wake on the next day with needs."""
         c = self._c
-        env, times, process = c.env, self._times, self._process
-        now = env.now   # (starting a process does not move the clock)
-        i = self._next
-        env.process(process(c, i))
-        i += 1
-        n = len(times)
-        while i < n and not times[i] > now:
+        env, times, process = c.env, c.need_at, self._process
+        end = (env.now // DAY + 1.0) * DAY
+        i, n = self._next, len(times)
+        while i < n and times[i] < end:
             env.process(process(c, i))
             i += 1
         self._next = i
         if i < n:
-            env.timeout(times[i] - now).callbacks.append(self._release)
+            self._wake_at(times[i] // DAY * DAY)
 
 
 class ClosingSweep:

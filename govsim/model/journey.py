@@ -16,21 +16,15 @@ from typing import TYPE_CHECKING, Any
 from govsim.model.calendar import DAY
 from govsim.model.log import ABANDONED, COMPLETED
 from govsim.model.plans import ItemPlan, Stage, Task
+from govsim.model.reaction import apply_at
 from govsim.model.state import CLOSED, Ctx
 
 if TYPE_CHECKING:
     from simpy.resources.resource import Request
 
-__all__ = ["check_exchange", "offline_path", "offline_request", "react", "run_stages", "visits"]
+__all__ = ["check_exchange", "offline_path", "offline_request", "run_stages", "stage_group", "visits"]
 
 Proc = Generator[Any, Any, Any]
-
-
-def react(c: Ctx, i: int) -> Proc:
-    """The villager's reaction delay between the need and acting on it."""
-    if c.react_max > 0:
-        yield c.env.timeout(c.draws.uni("react", i, 0) * c.react_max)
-    c.log.t_apply[i] = c.env.now   # the application starts: turnaround from application counts from here
 
 
 def check_exchange(c: Ctx, i: int, exchange: tuple[Task, ...]) -> list[Task]:
@@ -53,20 +47,22 @@ def offline_path(c: Ctx, i: int, plan: ItemPlan) -> Proc:
 
 
 def _offline(c: Ctx, i: int, plan: ItemPlan, whole: bool) -> Proc:
-    """The offline steps; a ``whole`` request also reacts first and finishes.
+    """The offline steps; a ``whole`` request (started at or before its need) also reacts first and finishes.
 
     ``offline_request`` and ``offline_path`` return this generator itself
     rather than wrapping it, which would add a generator frame to every
     resume (an offline-only run starts ``offline_request`` for each need:
     about 5 % of an M/M/c run).
     """
-    if whole and c.react_max > 0:   # react(), written out: no generator is made for it
-        yield c.env.timeout(c.draws.uni("react", i, 0) * c.react_max)
+    if whole:   # react() for a process started ahead of its need, written out: no generator is made for it
+        t = apply_at(c, i)
+        if t > c.env.now:
+            yield c.env.timeout(t - c.env.now)
         c.log.t_apply[i] = c.env.now
     todo, intake = _intake(c, i, plan)
     ok = yield from _visits(c, i, todo, intake)
     for group in plan.groups if ok else ():   # run_stages, one frame less on each resume in a stage
-        ok = yield from (_stage(c, i, group[0]) if len(group) == 1 else _parallel(c, i, group))
+        ok = yield from stage_group(c, i, group)
         if not ok:
             break
     if ok and plan.pickup is not None:
@@ -80,10 +76,18 @@ def _offline(c: Ctx, i: int, plan: ItemPlan, whole: bool) -> Proc:
 def run_stages(c: Ctx, i: int, groups: tuple[tuple[Stage, ...], ...]) -> Proc:
     """The back-office stages in order (a group's stages in parallel); False if given up."""
     for group in groups:
-        ok = yield from (_stage(c, i, group[0]) if len(group) == 1 else _parallel(c, i, group))
+        ok = yield from stage_group(c, i, group)
         if not ok:
             return False
     return True
+
+
+def stage_group(c: Ctx, i: int, group: tuple[Stage, ...]) -> Proc:
+    """A group of back-office stages: the stage if alone, else the stages in parallel; False if given up.
+
+    Returns the stage's generator rather than wrapping it (one frame less on each resume in the stage).
+    """
+    return _stage(c, i, group[0]) if len(group) == 1 else _parallel(c, i, group)
 
 
 def _parallel(c: Ctx, i: int, group: tuple[Stage, ...]) -> Proc:

@@ -20,6 +20,7 @@ import simpy
 
 from govsim.config.scenario import DepartmentSpec, Scenario
 from govsim.model.population import Villages
+from govsim.model.resources import HandOffResource
 
 __all__ = ["BackOffice", "Counter", "OfficeLayout", "OfficeSpec", "Place", "counter_work", "layout_offices",
            "open_offices"]
@@ -126,9 +127,9 @@ def counter_work(scenario: Scenario) -> frozenset[str]:
 
 
 def open_offices(env: simpy.Environment, layout: OfficeLayout) -> tuple[list[Counter], list[BackOffice]]:
-    """The SimPy resources of every counter and back office in ``layout``."""
-    counters = [Counter(c.name, c.place, simpy.Resource(env, c.capacity), c.capacity)
+    """The SimPy resources of every counter and back office in ``layout`` (hand-off resources)."""
+    counters = [Counter(c.name, c.place, HandOffResource(env, c.capacity), c.capacity)
                 for c in layout.counters]
-    backs = [BackOffice(b.name, b.place, simpy.Resource(env, b.capacity), b.capacity)
+    backs = [BackOffice(b.name, b.place, HandOffResource(env, b.capacity), b.capacity)
              for b in layout.backoffices]
     return counters, backs

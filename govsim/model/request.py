@@ -16,9 +16,10 @@ from typing import Any
 from govsim.decisions.channel import ASSISTED, OFFLINE, choose_channel, fallback_channel
 from govsim.model.casework import after_completion, hotline, never_applied, proactive_grant
 from govsim.model.channel_plans import ChannelPlan
-from govsim.model.journey import offline_path, offline_request, react
+from govsim.model.journey import offline_path, offline_request
 from govsim.model.log import ABANDONED, COMPLETED, NO_CHANNEL
 from govsim.model.online import NO_ACCESS, after_submit, assisted, online_session
+from govsim.model.reaction import react, until_need
 from govsim.model.single_visit import one_visit_each, single_visit
 from govsim.model.state import Ctx
 
@@ -30,15 +31,17 @@ Proc = Generator[Any, Any, Any]
 def request_process(c: Ctx) -> Callable[[Ctx, int], Proc]:
     """The process started for each need.
 
-    ``request`` in general. When only the counters are offered and no take-up,
-    proactive, loss or complaint rule applies, ``request`` does exactly what
-    ``offline_request`` does; starting the latter directly saves a generator
-    frame on every resume (about 5 % of an M/M/c run). When, moreover, every
+    ``request`` in general. When no take-up, proactive, loss or complaint rule
+    applies, ``request`` does exactly what ``apply`` does, and with only the
+    counters offered, what ``offline_request`` does; starting those directly
+    saves a generator frame on every resume (about 5 % of an M/M/c run). When, moreover, every
     request is a single visit to an always-open counter, ``single_visit`` does
     what ``offline_request`` does in one generator.
     """
-    if c.plan.risk or c.plan.multichannel:
+    if c.plan.risk:
         return request
+    if c.plan.multichannel:
+        return apply
     return single_visit if one_visit_each(c) else offline_request
 
 
@@ -48,6 +51,8 @@ def request(c: Ctx, i: int) -> Proc:
     k, p = plan.need_item[i], plan.need_villager[i]
     rules = plan.rules
     aware = not rules.benefit[k] or c.draws.uni("aware", i, 0) < plan.p_aware[p]
+    if rules.grant[k] or not aware:   # at the need's time (the process may start ahead of it)
+        yield from until_need(c, i)
     if rules.grant[k]:
         yield from proactive_grant(c, i, k, aware, apply)
         return
@@ -63,25 +68,47 @@ def request(c: Ctx, i: int) -> Proc:
 
 
 def apply(c: Ctx, i: int) -> Proc:
-    """An application through the channel the villager chooses, then finish."""
+    """An application through the channel the villager chooses, then finish.
+
+    The chosen channel's path and the fallbacks after a failed online session
+    are written out here rather than in a helper generator: one frame less on
+    every resume of an online, assisted or offline application.
+    """
     plan, log = c.plan, c.log
     k, v, p = plan.need_item[i], plan.need_village[i], plan.need_villager[i]
     cp = plan.channels[k][v]
-    ch = _choose(c, i, p, cp)   # decided when the need arises, acted on after the reaction delay
+    avail = (cp.counter, cp.online and bool(plan.access[p]), plan.proxies > 0)
+    if sum(avail) > 1:   # a choice, read from the queues when the need arises (the process may start earlier)
+        yield from until_need(c, i)
+    ch = _choose(c, i, p, cp, avail)   # decided when the need arises, acted on after the reaction delay
     log.channel_first[i] = log.channel_final[i] = NO_CHANNEL if ch is None else ch
     yield from react(c, i)
     if ch is None:
         log.failure_reason[i] = NO_ACCESS
         log.no_channel[i] = True
-    ok = yield from _channel_path(c, i, ch, cp)
+    ok, start = False, 0
+    while ch is not None:
+        log.channel_final[i] = ch
+        if ch == OFFLINE:
+            ok = yield from offline_path(c, i, plan.items[k][v])
+            break
+        if ch == ASSISTED:
+            ok = yield from assisted(c, i, v, cp)
+            break
+        if (yield from online_session(c, i, p, v, cp)):
+            ok = yield from after_submit(c, i, cp, by_proxy=False)
+            break
+        ch, start = fallback_channel(plan.scenario.channels.fallback, start, cp.online, plan.proxies > 0,
+                                     cp.counter)
+        if ch is not None:
+            log.fallbacks[i] += 1
     log.finish(i, COMPLETED if ok else ABANDONED, c.env.now)
     c.state.home_at.pop(i, None)
 
 
-def _choose(c: Ctx, i: int, p: int, cp: ChannelPlan) -> int | None:
-    """The villager's first channel (None if none is open to them)."""
+def _choose(c: Ctx, i: int, p: int, cp: ChannelPlan, avail: tuple[bool, bool, bool]) -> int | None:
+    """The villager's first channel of those open (``avail``: counter, online, proxy); None if none."""
     plan = c.plan
-    avail = (cp.counter, cp.online and bool(plan.access[p]), plan.proxies > 0)
     if sum(avail) <= 1:   # no choice to make: no draw, no utilities
         return avail.index(True) if any(avail) else None
     sc = plan.scenario
@@ -93,22 +120,3 @@ def _choose(c: Ctx, i: int, p: int, cp: ChannelPlan) -> int | None:
     hours = (cp.hours[0] + sum(ew[k] for k in off) / 60.0, cp.hours[1] + sum(ew[k] for k in on) / 60.0,
              cp.hours[2])
     return choose_channel(avail, hours, cp.yuan, effort, intercepts, choice, c.draws.uni("channel", i, 0))
-
-
-def _channel_path(c: Ctx, i: int, ch: int | None, cp: ChannelPlan) -> Proc:
-    """The chosen channel's path, and the fallbacks after a failed online session; True if done."""
-    plan, log = c.plan, c.log
-    v, p = plan.need_village[i], plan.need_villager[i]
-    fallback, start = plan.scenario.channels.fallback, 0
-    while ch is not None:
-        log.channel_final[i] = ch
-        if ch == OFFLINE:
-            return (yield from offline_path(c, i, plan.items[plan.need_item[i]][v]))
-        if ch == ASSISTED:
-            return (yield from assisted(c, i, v, cp))
-        if (yield from online_session(c, i, p, v, cp)):
-            return (yield from after_submit(c, i, cp, by_proxy=False))
-        ch, start = fallback_channel(fallback, start, cp.online, plan.proxies > 0, cp.counter)
-        if ch is not None:
-            log.fallbacks[i] += 1
-    return False

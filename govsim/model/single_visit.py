@@ -52,7 +52,9 @@ def single_visit(c: Ctx, i: int) -> Proc:
     env, log = c.env, c.log
     counter = c.state.counters[task.counter]
     windows = counter.windows
-    t0 = env.now
+    if env.now < c.need_at[i]:   # started ahead of the need (engine.Dispatcher); no reaction delay
+        yield env.timeout(c.need_at[i] - env.now)
+    t0 = log.t_apply[i] = env.now
     if task.trip:   # (the request's only trip and visit: the log held 0 in each column written)
         log.trips[i] = 1
         log.fare[i] = task.fare
