@@ -112,11 +112,13 @@ def _choose(c: Ctx, i: int, p: int, cp: ChannelPlan, avail: tuple[bool, bool, bo
     if sum(avail) <= 1:   # no choice to make: no draw, no utilities
         return avail.index(True) if any(avail) else None
     sc = plan.scenario
-    choice, b = sc.channels.choice, int(plan.pop.band[p])
-    effort = sc.platform.complexity * (1.0 - float(plan.pop.literacy[p]))
-    intercepts = (choice.online_intercept[b] + float(c.state.propensity[p]), choice.assisted_intercept[b])
+    pop = plan.pop
+    # .item(): the same Python numbers as int()/float() of the numpy scalars, without the scalars.
+    choice, b = sc.channels.choice, pop.band.item(p)
+    effort = sc.platform.complexity * (1.0 - pop.literacy.item(p))
+    intercepts = (choice.online_intercept[b] + c.state.propensity.item(p), choice.assisted_intercept[b])
     ew = c.state.expected_wait   # what villagers know of each office's queue
     off, on = cp.queues
-    hours = (cp.hours[0] + sum(ew[k] for k in off) / 60.0, cp.hours[1] + sum(ew[k] for k in on) / 60.0,
+    hours = (cp.hours[0] + sum([ew[k] for k in off]) / 60.0, cp.hours[1] + sum([ew[k] for k in on]) / 60.0,
              cp.hours[2])
     return choose_channel(avail, hours, cp.yuan, effort, intercepts, choice, c.draws.uni("channel", i, 0))
