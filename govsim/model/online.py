@@ -71,7 +71,9 @@ def _attempts(c: Ctx, i: int, app: int, v: int, p_giveup: float, person: int | N
         if k:
             yield env.timeout(ch.retry_delay_hours * 60.0)
         if person is not None:
-            yield from _to_waking(c, i, log.online_attempts[i])
+            wait = _waking_wait(c, i, log.online_attempts[i])
+            if wait is not None:
+                yield env.timeout(wait)
         reason, minutes = yield from _attempt(c, i, app, v, p_giveup, ch.attempt_min)
         if person is not None:
             log.online_min[i] += minutes
@@ -91,22 +93,25 @@ def _learn(c: Ctx, p: int, success: bool) -> None:
     """Move villager ``p``'s online propensity after an attempt."""
     ch = c.plan.scenario.channels.choice
     prop = c.state.propensity
-    prop[p] = update_propensity(float(prop[p]), success, ch.learn_success, ch.learn_failure,
+    prop[p] = update_propensity(prop.item(p), success, ch.learn_success, ch.learn_failure,
                                 ch.propensity_min, ch.propensity_max)
 
 
-def _to_waking(c: Ctx, i: int, n: int) -> Proc:
-    """Wait until waking hours (a villager's next attempt starts within them)."""
+def _waking_wait(c: Ctx, i: int, n: int) -> float | None:
+    """The wait until waking hours (a villager's next attempt starts within them); None: awake now.
+
+    A plain function whose wait the caller yields: no generator made per attempt.
+    """
     ch, env = c.plan.scenario.channels, c.env
     day = env.now // DAY
     tod = env.now - day * DAY
     if ch.waking_start_min <= tod < ch.waking_end_min:
-        return
+        return None
     if tod >= ch.waking_end_min:
         day += 1
     spread = 0.5 * (ch.waking_end_min - ch.waking_start_min)
     t = day * DAY + ch.waking_start_min + c.draws.uni("online_time", i, n) * spread
-    yield env.timeout(t - env.now)
+    return t - env.now
 
 
 def _attempt(c: Ctx, i: int, app: int, v: int, p_giveup: float, minutes: float) -> Proc:

@@ -14,7 +14,7 @@ from typing import Any
 
 from govsim.model.state import Ctx
 
-__all__ = ["apply_at", "react", "until_need"]
+__all__ = ["apply_at", "react", "react_delay", "until_need"]
 
 Proc = Generator[Any, Any, Any]
 
@@ -34,12 +34,24 @@ def react(c: Ctx, i: int) -> Proc:
     delay; a villager past the need (applying after a missed proactive grant)
     reacts from now. Without a reaction delay the application time is the need's.
     """
+    delay = react_delay(c, i)
+    if delay is not None:
+        yield c.env.timeout(delay)
+    c.log.t_apply[i] = c.env.now   # the application starts: turnaround from application counts from here
+
+
+def react_delay(c: Ctx, i: int) -> float | None:
+    """The wait of :func:`react` from now (None: no wait), for a caller that yields it itself.
+
+    A plain function: a request path that yields the timeout and notes
+    ``t_apply`` itself makes no generator for the reaction (one per request).
+    """
     env = c.env
     if env.now < c.need_at[i]:
-        yield env.timeout(apply_at(c, i) - env.now)
-    elif c.react_max > 0:
-        yield env.timeout(c.draws.uni("react", i, 0) * c.react_max)
-    c.log.t_apply[i] = env.now   # the application starts: turnaround from application counts from here
+        return apply_at(c, i) - env.now
+    if c.react_max > 0:
+        return c.draws.uni("react", i, 0) * c.react_max
+    return None
 
 
 def until_need(c: Ctx, i: int) -> Proc:

@@ -19,7 +19,7 @@ from govsim.model.channel_plans import ChannelPlan
 from govsim.model.journey import offline_path, offline_request
 from govsim.model.log import ABANDONED, COMPLETED, NO_CHANNEL
 from govsim.model.online import NO_ACCESS, after_submit, assisted, online_session
-from govsim.model.reaction import react, until_need
+from govsim.model.reaction import react_delay, until_need
 from govsim.model.single_visit import one_visit_each, single_visit
 from govsim.model.state import Ctx
 
@@ -74,15 +74,19 @@ def apply(c: Ctx, i: int) -> Proc:
     are written out here rather than in a helper generator: one frame less on
     every resume of an online, assisted or offline application.
     """
-    plan, log = c.plan, c.log
+    plan, log, env = c.plan, c.log, c.env
     k, v, p = plan.need_item[i], plan.need_village[i], plan.need_villager[i]
     cp = plan.channels[k][v]
     avail = (cp.counter, cp.online and bool(plan.access[p]), plan.proxies > 0)
-    if sum(avail) > 1:   # a choice, read from the queues when the need arises (the process may start earlier)
-        yield from until_need(c, i)
+    # until_need and react written out (their timeouts yielded here): no generator made for either
+    if sum(avail) > 1 and env.now < c.need_at[i]:   # a choice, read from the queues when the need arises
+        yield env.timeout(c.need_at[i] - env.now)
     ch = _choose(c, i, p, cp, avail)   # decided when the need arises, acted on after the reaction delay
     log.channel_first[i] = log.channel_final[i] = NO_CHANNEL if ch is None else ch
-    yield from react(c, i)
+    delay = react_delay(c, i)
+    if delay is not None:
+        yield env.timeout(delay)
+    log.t_apply[i] = env.now
     if ch is None:
         log.failure_reason[i] = NO_ACCESS
         log.no_channel[i] = True
@@ -112,11 +116,13 @@ def _choose(c: Ctx, i: int, p: int, cp: ChannelPlan, avail: tuple[bool, bool, bo
     if sum(avail) <= 1:   # no choice to make: no draw, no utilities
         return avail.index(True) if any(avail) else None
     sc = plan.scenario
-    choice, b = sc.channels.choice, int(plan.pop.band[p])
-    effort = sc.platform.complexity * (1.0 - float(plan.pop.literacy[p]))
-    intercepts = (choice.online_intercept[b] + float(c.state.propensity[p]), choice.assisted_intercept[b])
+    pop = plan.pop
+    # .item(): the same Python numbers as int()/float() of the numpy scalars, without the scalars.
+    choice, b = sc.channels.choice, pop.band.item(p)
+    effort = sc.platform.complexity * (1.0 - pop.literacy.item(p))
+    intercepts = (choice.online_intercept[b] + c.state.propensity.item(p), choice.assisted_intercept[b])
     ew = c.state.expected_wait   # what villagers know of each office's queue
     off, on = cp.queues
-    hours = (cp.hours[0] + sum(ew[k] for k in off) / 60.0, cp.hours[1] + sum(ew[k] for k in on) / 60.0,
+    hours = (cp.hours[0] + sum([ew[k] for k in off]) / 60.0, cp.hours[1] + sum([ew[k] for k in on]) / 60.0,
              cp.hours[2])
     return choose_channel(avail, hours, cp.yuan, effort, intercepts, choice, c.draws.uni("channel", i, 0))
