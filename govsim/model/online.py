@@ -180,12 +180,17 @@ def _proxy_fetch(c: Ctx, i: int, fetch: list[Task], place: Place | None) -> Proc
         yield env.timeout(c.cal.next_open(env.now) - env.now)
         if task.place != place:   # a new office: the proxy rides there (certificates at one place, one trip)
             place = task.place
-            yield from _proxy_trip(c, v, task)
+            ride = _ride_out(c, v, task)   # _proxy_trip written out: no generator made per trip
+            if ride is not None:
+                yield ride
+                yield env.timeout(task.travel)
+                _ride_back(c, v, ride, task.travel)
         counter = c.state.counters[task.counter]
-        with counter.windows.request() as req:
-            yield req
-            service = task.mean * c.draws.exp("proxy_counter", i, j)
-            yield env.timeout(service)
+        req = counter.windows.request()   # released by hand, as in journey._queue: not ``with``
+        yield req
+        service = task.mean * c.draws.exp("proxy_counter", i, j)
+        yield env.timeout(service)
+        counter.windows.release(req)
         counter.busy_min += service
         counter.served += 1
         proxies.busy_min += service
@@ -205,10 +210,11 @@ def _sent_back(c: Ctx, i: int, cp: ChannelPlan) -> Proc:
     env, log, ch = c.env, c.log, plan.scenario.channels
     back = c.state.backoffices[cp.groups[0][0].back] if cp.groups else None
     if back is not None:
-        with back.staff.request() as req:
-            yield req
-            reject = plan.scenario.governance.reject_min
-            yield env.timeout(c.cal.add_working(env.now, reject) - env.now)
+        req = back.staff.request()   # released by hand, as in journey._stage: not ``with``
+        yield req
+        reject = plan.scenario.governance.reject_min
+        yield env.timeout(c.cal.add_working(env.now, reject) - env.now)
+        back.staff.release(req)
         back.busy_min += reject
         log.backoffice_min[i] += reject
     yield env.timeout(ch.retry_delay_hours * 60.0)
@@ -221,10 +227,14 @@ def assisted(c: Ctx, i: int, v: int, cp: ChannelPlan) -> Proc:
     env, cal, ch = c.env, c.cal, c.plan.scenario.channels
     proxies = c.state.proxies
     c.log.proxy_used[i] = True
-    with proxies.agents[v].request() as req:
-        yield req
-        effort = ch.proxy_task_min * c.draws.exp("proxy", i, 0)
-        yield env.timeout(cal.add_working(env.now, effort) - env.now)
+    agent = proxies.agents[v]
+    # Released by hand rather than by ``with``'s exit (four Python calls per use: cancel,
+    # the triggered check, two __exit__): the same release at the same moment (journey._queue).
+    req = agent.request()
+    yield req
+    effort = ch.proxy_task_min * c.draws.exp("proxy", i, 0)
+    yield env.timeout(cal.add_working(env.now, effort) - env.now)
+    agent.release(req)
     proxies.busy_min += effort
     proxies.tasks += 1
     submitted = False
@@ -232,29 +242,36 @@ def assisted(c: Ctx, i: int, v: int, cp: ChannelPlan) -> Proc:
         submitted = yield from _attempts(c, i, cp.app, v, c.plan.p_giveup_proxy, None)
     if not submitted:   # on paper with the next batch, carried to the intake office
         yield env.timeout(cal.next_batch(env.now, ch.proxy_batch_days) - env.now)
-        yield from _proxy_trip(c, v, cp.intake)
+        ride = _ride_out(c, v, cp.intake)   # _proxy_trip written out: no generator made per trip
+        if ride is not None:
+            yield ride
+            yield env.timeout(cp.intake.travel)
+            _ride_back(c, v, ride, cp.intake.travel)
         return (yield from after_submit(c, i, cp, by_proxy=True, proxy_at=cp.intake.place))
     return (yield from after_submit(c, i, cp, by_proxy=True))
 
 
-def _proxy_trip(c: Ctx, v: int, task: Task) -> Proc:
-    """The village proxy rides to ``task``'s office: the case gets there after the one-way travel.
+def _ride_out(c: Ctx, v: int, task: Task) -> simpy.resources.resource.Request | None:
+    """The village proxy sets off for ``task``'s office: the agent's request; None if no trip.
 
     The trip takes one of the village's proxy agents (queued behind their
     other work) for the ride there and back, the same one-way minutes a
     villager from that village travels (``Task.travel``); no trip inside the
     village. Each case is its own trip: cases carried in the same batch do
-    not share one (an upper bound on the proxies' travel load).
+    not share one (an upper bound on the proxies' travel load). The caller
+    yields the request, then the one-way travel, then calls ``_ride_back``:
+    plain functions around the caller's own yields rather than a trip
+    generator nested in it (one frame and one generator less per trip).
     """
     if not task.trip or task.travel <= 0:
-        return
-    env, proxies = c.env, c.state.proxies
-    agent = proxies.agents[v]
-    req = agent.request()
-    yield req
-    yield env.timeout(task.travel)
-    proxies.busy_min += 2.0 * task.travel
-    env.process(_ride_home(env, agent, req, task.travel))
+        return None
+    return c.state.proxies.agents[v].request()
+
+
+def _ride_back(c: Ctx, v: int, req: simpy.resources.resource.Request, travel: float) -> None:
+    """The case is at the office: the proxy rides home, the agent free again once back."""
+    c.state.proxies.busy_min += 2.0 * travel
+    c.env.process(_ride_home(c.env, c.state.proxies.agents[v], req, travel))
 
 
 def _ride_home(env: simpy.Environment, agent: simpy.Resource, req: simpy.resources.resource.Request,
