@@ -141,11 +141,7 @@ def after_submit(c: Ctx, i: int, cp: ChannelPlan, by_proxy: bool, proxy_at: Plac
     counter even when a proxy submitted the case. ``proxy_at``: where the
     proxy already is (the intake office after carrying a paper application).
     """
-    log = c.log
-    fetch = list(cp.uploads)
-    if cp.exchange:
-        fetch.extend(check_exchange(c, i, cp.exchange))
-    log.documents_required[i] = cp.personal_docs + len(fetch)
+    fetch = _to_upload(c, i, cp)
     if by_proxy:
         yield from _proxy_fetch(c, i, fetch, proxy_at)
         todo = [cp.identity] if cp.identity is not None else []
@@ -165,6 +161,15 @@ def after_submit(c: Ctx, i: int, cp: ChannelPlan, by_proxy: bool, proxy_at: Plac
     if ok and cp.pickup is not None and not by_proxy:
         ok = yield from visits(c, i, [cp.pickup])
     return ok
+
+
+def _to_upload(c: Ctx, i: int, cp: ChannelPlan) -> list[Task]:
+    """Certificates to fetch and upload after a submission: those not on the exchange and failed checks."""
+    fetch = list(cp.uploads)
+    if cp.exchange:
+        fetch.extend(check_exchange(c, i, cp.exchange))
+    c.log.documents_required[i] = cp.personal_docs + len(fetch)
+    return fetch
 
 
 def _proxy_fetch(c: Ctx, i: int, fetch: list[Task], place: Place | None) -> Proc:
@@ -223,7 +228,13 @@ def _sent_back(c: Ctx, i: int, cp: ChannelPlan) -> Proc:
 
 
 def assisted(c: Ctx, i: int, v: int, cp: ChannelPlan) -> Proc:
-    """The village proxy agent handles the case: the villager makes no trip."""
+    """The village proxy agent handles the case: the villager makes no trip.
+
+    After the submission, ``after_submit``'s proxy case is written out here
+    (certificates, identity step, back-office stages; no pickup): every
+    resume of the case in a stage or a fetch would otherwise go through one
+    more generator frame. (Over 40 lines for that reason.)
+    """
     env, cal, ch = c.env, c.cal, c.plan.scenario.channels
     proxies = c.state.proxies
     c.log.proxy_used[i] = True
@@ -237,7 +248,7 @@ def assisted(c: Ctx, i: int, v: int, cp: ChannelPlan) -> Proc:
     agent.release(req)
     proxies.busy_min += effort
     proxies.tasks += 1
-    submitted = False
+    submitted, place = False, None
     if cp.online and ch.proxy_mode == "online":
         submitted = yield from _attempts(c, i, cp.app, v, c.plan.p_giveup_proxy, None)
     if not submitted:   # on paper with the next batch, carried to the intake office
@@ -247,8 +258,18 @@ def assisted(c: Ctx, i: int, v: int, cp: ChannelPlan) -> Proc:
             yield ride
             yield env.timeout(cp.intake.travel)
             _ride_back(c, v, ride, cp.intake.travel)
-        return (yield from after_submit(c, i, cp, by_proxy=True, proxy_at=cp.intake.place))
-    return (yield from after_submit(c, i, cp, by_proxy=True))
+        place = cp.intake.place
+    fetch = _to_upload(c, i, cp)
+    if fetch:
+        yield from _proxy_fetch(c, i, fetch, place)
+    if cp.identity is not None and not (yield from visits(c, i, [cp.identity])):
+        return False
+    ok = True
+    for group in cp.groups:
+        ok = yield from stage_group(c, i, group)
+        if not ok:
+            break
+    return ok
 
 
 def _ride_out(c: Ctx, v: int, task: Task) -> simpy.resources.resource.Request | None:
