@@ -74,7 +74,10 @@ def _attempts(c: Ctx, i: int, app: int, v: int, p_giveup: float, person: int | N
             wait = _waking_wait(c, i, log.online_attempts[i])
             if wait is not None:
                 yield env.timeout(wait)
-        reason, minutes = yield from _attempt(c, i, app, v, p_giveup, ch.attempt_min)
+        reason, minutes = _attempt(c, i, app, v, p_giveup, ch.attempt_min)
+        yield env.timeout(minutes)
+        if reason == NONE and not c.state.platform.up[app]:   # down by the end of the attempt
+            reason = OUTAGE
         if person is not None:
             log.online_min[i] += minutes
             _learn(c, person, reason == NONE)
@@ -114,24 +117,24 @@ def _waking_wait(c: Ctx, i: int, n: int) -> float | None:
     return t - env.now
 
 
-def _attempt(c: Ctx, i: int, app: int, v: int, p_giveup: float, minutes: float) -> Proc:
-    """One online attempt; its failure code (NONE on success) and its minutes."""
+def _attempt(c: Ctx, i: int, app: int, v: int, p_giveup: float, minutes: float) -> tuple[int, float]:
+    """Start one online attempt: its failure code at the start (NONE: it may succeed) and its minutes.
+
+    A plain function: the caller yields the attempt's minutes, then fails an
+    attempt that could succeed with OUTAGE if the app went down meanwhile
+    (no generator made, and no frame resumed, per attempt).
+    """
     log, env, up = c.log, c.env, c.state.platform.up
     n = log.online_attempts[i]
     log.online_attempts[i] = n + 1
     duration = minutes * slowdown(c.state.platform, app, env.now, c.plan.scenario.platform.capacity_per_hour)
     if not up[app]:
-        reason = OUTAGE
-    elif c.draws.uni("connection", i, n) < c.plan.p_conn[v]:
-        reason = CONNECTION
-    elif c.draws.uni("form", i, n) < p_giveup:
-        reason = FORM
-    else:
-        reason = NONE
-    yield env.timeout(duration)
-    if reason == NONE and not up[app]:
-        reason = OUTAGE
-    return reason, duration
+        return OUTAGE, duration
+    if c.draws.uni("connection", i, n) < c.plan.p_conn[v]:
+        return CONNECTION, duration
+    if c.draws.uni("form", i, n) < p_giveup:
+        return FORM, duration
+    return NONE, duration
 
 
 def after_submit(c: Ctx, i: int, cp: ChannelPlan, by_proxy: bool, proxy_at: Place | None = None) -> Proc:
