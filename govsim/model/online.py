@@ -178,7 +178,7 @@ def _to_upload(c: Ctx, i: int, cp: ChannelPlan) -> list[Task]:
 def _proxy_fetch(c: Ctx, i: int, fetch: list[Task], place: Place | None) -> Proc:
     """The proxy fetches certificates: queued and served at the issuing counters in opening hours.
 
-    The proxy rides to each issuing office (``_proxy_trip``); the service
+    The proxy rides to each issuing office (``_ride_out``); the service
     loads the counter (busy minutes, served) and is the proxy's time too; the
     villager makes no trip.
     """
@@ -188,7 +188,7 @@ def _proxy_fetch(c: Ctx, i: int, fetch: list[Task], place: Place | None) -> Proc
         yield env.timeout(c.cal.next_open(env.now) - env.now)
         if task.place != place:   # a new office: the proxy rides there (certificates at one place, one trip)
             place = task.place
-            ride = _ride_out(c, v, task)   # _proxy_trip written out: no generator made per trip
+            ride = _ride_out(c, v, task)   # the trip, written out: no generator made for it
             if ride is not None:
                 yield ride
                 yield env.timeout(task.travel)
@@ -256,7 +256,7 @@ def assisted(c: Ctx, i: int, v: int, cp: ChannelPlan) -> Proc:
         submitted = yield from _attempts(c, i, cp.app, v, c.plan.p_giveup_proxy, None)
     if not submitted:   # on paper with the next batch, carried to the intake office
         yield env.timeout(cal.next_batch(env.now, ch.proxy_batch_days) - env.now)
-        ride = _ride_out(c, v, cp.intake)   # _proxy_trip written out: no generator made per trip
+        ride = _ride_out(c, v, cp.intake)   # the trip, written out: no generator made for it
         if ride is not None:
             yield ride
             yield env.timeout(cp.intake.travel)
