@@ -165,7 +165,7 @@ def after_submit(c: Ctx, i: int, cp: ChannelPlan, by_proxy: bool, proxy_at: Plac
         ok = yield from visits(c, i, todo)
         if not ok:
             return False
-    if not by_proxy and cp.personal_docs:
+    if not by_proxy and cp.personal_docs and _missing_online(c, i):
         yield from _sent_back(c, i, cp)
     ok = True
     for group in cp.groups:   # run_stages, written out: one frame less on each resume in a stage
@@ -216,16 +216,24 @@ def _proxy_fetch(c: Ctx, i: int, fetch: list[Task], place: Place | None) -> Proc
         c.log.certificates_fetched[i] += 1
 
 
+def _missing_online(c: Ctx, i: int) -> bool:
+    """Whether the online submission lacks a document (then ``_sent_back``).
+
+    Drawn in a plain function before the generator is made: no generator for
+    the submissions that are complete (most of them).
+    """
+    plan = c.plan
+    return c.draws.uni("missing_online", i, 0) < plan.p_miss[plan.need_item[i]][plan.need_villager[i]]
+
+
 def _sent_back(c: Ctx, i: int, cp: ChannelPlan) -> Proc:
     """An incomplete online submission is sent back: an online round trip, not a trip.
 
-    The chance is the villager's per-visit chance of a missing document; the
+    The chance (``_missing_online``) is the villager's per-visit chance of a missing document; the
     first back office spends ``governance.reject_min`` turning it away and
     the villager resubmits one attempt's minutes ``retry_delay_hours`` later.
     """
     plan = c.plan
-    if c.draws.uni("missing_online", i, 0) >= plan.p_miss[plan.need_item[i]][plan.need_villager[i]]:
-        return
     env, log, ch = c.env, c.log, plan.scenario.channels
     back = c.state.backoffices[cp.groups[0][0].back] if cp.groups else None
     if back is not None:
