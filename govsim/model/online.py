@@ -297,14 +297,11 @@ def assisted(c: Ctx, i: int, v: int, cp: ChannelPlan) -> Proc:
 def _ride_out(c: Ctx, v: int, task: Task) -> simpy.resources.resource.Request | None:
     """The village proxy sets off for ``task``'s office: the agent's request; None if no trip.
 
-    The trip takes one of the village's proxy agents (queued behind their
-    other work) for the ride there and back, the same one-way minutes a
-    villager from that village travels (``Task.travel``); no trip inside the
-    village. Each case is its own trip: cases carried in the same batch do
-    not share one (an upper bound on the proxies' travel load). The caller
-    yields the request, then the one-way travel, then calls ``_ride_back``:
-    plain functions around the caller's own yields rather than a trip
-    generator nested in it (one frame and one generator less per trip).
+    A trip takes one of the village's proxy agents (queued behind their other
+    work) for the ride there and back, a villager's one-way minutes
+    (``Task.travel``) each way; none inside the village. Each case is its own
+    trip (an upper bound on the proxies' travel load). The caller yields the
+    request and the travel, then calls ``_ride_back``: no trip generator.
     """
     if not task.trip or task.travel <= 0:
         return None
