@@ -255,7 +255,10 @@ def assisted(c: Ctx, i: int, v: int, cp: ChannelPlan) -> Proc:
     After the submission, ``after_submit``'s proxy case is written out here
     (certificates, identity step, back-office stages; no pickup): every
     resume of the case in a stage or a fetch would otherwise go through one
-    more generator frame. (Over 40 lines for that reason.)
+    more generator frame. (Over 40 lines for that reason.) With the hand
+    releases, the trip and attempt written out around the caller's yields:
+    inclusive township-year 98 million fewer instructions (6.58 -> 6.49 G in
+    the simulation, cachegrind), CPU 0.745 -> 0.728 s (medians, 4 rounds).
     """
     env, cal, ch = c.env, c.cal, c.plan.scenario.channels
     proxies = c.state.proxies
