@@ -148,31 +148,28 @@ def _attempt(c: Ctx, i: int, app: int, v: int, p_giveup: float, minutes: float) 
     return NONE, duration
 
 
-def after_submit(c: Ctx, i: int, cp: ChannelPlan, by_proxy: bool, proxy_at: Place | None = None) -> Proc:
-    """Documents, identity step, back office and pickup after an online or proxy submission.
+def after_submit(c: Ctx, i: int, cp: ChannelPlan) -> Proc:
+    """Documents, identity step, back office and pickup after the villager's own online submission.
 
     The in-person identity step (``cp.identity``) needs the villager at the
-    counter even when a proxy submitted the case. ``proxy_at``: where the
-    proxy already is (the intake office after carrying a paper application).
+    counter. A proxy's submission goes on in ``assisted``, which does its own
+    fetching and stages.
     """
-    fetch = _to_upload(c, i, cp)
-    if by_proxy:
-        yield from _proxy_fetch(c, i, fetch, proxy_at)
-        todo = [cp.identity] if cp.identity is not None else []
-    else:
-        todo = [*fetch, *([cp.identity] if cp.identity is not None else [])]
+    todo = _to_upload(c, i, cp)
+    if cp.identity is not None:
+        todo.append(cp.identity)
     if todo:
         ok = yield from visits(c, i, todo)
         if not ok:
             return False
-    if not by_proxy and cp.personal_docs and _missing_online(c, i):
+    if cp.personal_docs and _missing_online(c, i):
         yield from _sent_back(c, i, cp)
     ok = True
     for group in cp.groups:   # run_stages, written out: one frame less on each resume in a stage
         ok = yield from stage_group(c, i, group)
         if not ok:
             break
-    if ok and cp.pickup is not None and not by_proxy:
+    if ok and cp.pickup is not None:
         ok = yield from visits(c, i, [cp.pickup])
     return ok
 
@@ -252,10 +249,10 @@ def _sent_back(c: Ctx, i: int, cp: ChannelPlan) -> Proc:
 def assisted(c: Ctx, i: int, v: int, cp: ChannelPlan) -> Proc:
     """The village proxy agent handles the case: the villager makes no trip.
 
-    After the submission, ``after_submit``'s proxy case is written out here
-    (certificates, identity step, back-office stages; no pickup): every
-    resume of the case in a stage or a fetch would otherwise go through one
-    more generator frame. (Over 40 lines for that reason.) With the hand
+    After the submission the proxy's follow-up is written out here
+    (certificates, identity step, back-office stages; no pickup) rather than
+    in a helper generator: every resume of the case in a stage or a fetch
+    would otherwise go through one more generator frame. (Over 40 lines for that reason.) With the hand
     releases, the trip and attempt written out around the caller's yields:
     inclusive township-year 98 million fewer instructions (6.58 -> 6.49 G in
     the simulation, cachegrind), CPU 0.745 -> 0.728 s (medians, 4 rounds).

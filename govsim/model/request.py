@@ -100,7 +100,7 @@ def apply(c: Ctx, i: int) -> Proc:
             ok = yield from assisted(c, i, v, cp)
             break
         if (yield from online_session(c, i, p, v, cp)):
-            ok = yield from after_submit(c, i, cp, by_proxy=False)
+            ok = yield from after_submit(c, i, cp)
             break
         ch, start = fallback_channel(plan.scenario.channels.fallback, start, cp.online, plan.proxies > 0,
                                      cp.counter)
