@@ -20,7 +20,7 @@ class Dispatcher:
     One timeout a day (on days with needs; needs are pre-generated and sorted)
     starts the processes of the needs due before the next day begins. Each
     process's first event is its own timeout to the moment the villager acts:
-    the application time (need time plus reaction delay, ``journey.react``), or
+    the application time (need time plus reaction delay, ``reaction.react``), or
     the need time for what happens then (a proactive grant, a need never
     applied for, a channel choice read from the queues of that moment). The
     times are the same to the last bit (a whole-minute day start plus the

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from govsim.model.calendar import DAY
 from govsim.model.log import ABANDONED, COMPLETED
 from govsim.model.plans import ItemPlan, Stage, Task
-from govsim.model.reaction import apply_at
+from govsim.model.reaction import react_delay
 from govsim.model.state import CLOSED, Ctx
 
 if TYPE_CHECKING:
@@ -54,10 +54,10 @@ def _offline(c: Ctx, i: int, plan: ItemPlan, whole: bool) -> Proc:
     resume (an offline-only run starts ``offline_request`` for each need:
     about 5 % of an M/M/c run).
     """
-    if whole:   # react() for a process started ahead of its need, written out: no generator is made for it
-        t = apply_at(c, i)
-        if t > c.env.now:
-            yield c.env.timeout(t - c.env.now)
+    if whole:   # reaction.react written out: no generator is made for it
+        delay = react_delay(c, i)
+        if delay is not None:
+            yield c.env.timeout(delay)
         c.log.t_apply[i] = c.env.now
     todo, intake = _intake(c, i, plan)
     ok = yield from _visits(c, i, todo, intake)

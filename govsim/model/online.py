@@ -186,7 +186,7 @@ def _to_upload(c: Ctx, i: int, cp: ChannelPlan) -> list[Task]:
 def _proxy_fetch(c: Ctx, i: int, fetch: list[Task], place: Place | None) -> Proc:
     """The proxy fetches certificates: queued and served at the issuing counters in opening hours.
 
-    The proxy rides to each issuing office (``_ride_out``); the service
+    The proxy rides to each issuing office (``_proxy_trip``); the service
     loads the counter (busy minutes, served) and is the proxy's time too; the
     villager makes no trip.
     """
@@ -196,11 +196,7 @@ def _proxy_fetch(c: Ctx, i: int, fetch: list[Task], place: Place | None) -> Proc
         yield env.timeout(c.cal.next_open(env.now) - env.now)
         if task.place != place:   # a new office: the proxy rides there (certificates at one place, one trip)
             place = task.place
-            ride = _ride_out(c, v, task)   # the trip, written out: no generator made for it
-            if ride is not None:
-                yield ride
-                yield env.timeout(task.travel)
-                _ride_back(c, v, ride, task.travel)
+            yield from _proxy_trip(c, v, task)
         counter = c.state.counters[task.counter]
         req = counter.windows.request()   # released by hand, as in journey._queue: not ``with``
         yield req
@@ -252,10 +248,10 @@ def assisted(c: Ctx, i: int, v: int, cp: ChannelPlan) -> Proc:
     After the submission the proxy's follow-up is written out here
     (certificates, identity step, back-office stages; no pickup) rather than
     in a helper generator: every resume of the case in a stage or a fetch
-    would otherwise go through one more generator frame. (Over 40 lines for that reason.) With the hand
-    releases, the trip and attempt written out around the caller's yields:
-    inclusive township-year 98 million fewer instructions (6.58 -> 6.49 G in
-    the simulation, cachegrind), CPU 0.745 -> 0.728 s (medians, 4 rounds).
+    would otherwise go through one more generator frame (over 40 lines for
+    that reason). With the hand releases and each online attempt as a plain
+    function: inclusive township-year 98 million fewer instructions (6.58 ->
+    6.49 G in the simulation, cachegrind), CPU 0.745 -> 0.728 s (medians, 4 rounds).
     """
     env, cal, ch = c.env, c.cal, c.plan.scenario.channels
     proxies = c.state.proxies
@@ -275,11 +271,7 @@ def assisted(c: Ctx, i: int, v: int, cp: ChannelPlan) -> Proc:
         submitted = yield from _attempts(c, i, cp.app, v, c.plan.p_giveup_proxy, None)
     if not submitted:   # on paper with the next batch, carried to the intake office
         yield env.timeout(cal.next_batch(env.now, ch.proxy_batch_days) - env.now)
-        ride = _ride_out(c, v, cp.intake)   # the trip, written out: no generator made for it
-        if ride is not None:
-            yield ride
-            yield env.timeout(cp.intake.travel)
-            _ride_back(c, v, ride, cp.intake.travel)
+        yield from _proxy_trip(c, v, cp.intake)
         place = cp.intake.place
     fetch = _to_upload(c, i, cp)
     if fetch:
@@ -294,24 +286,24 @@ def assisted(c: Ctx, i: int, v: int, cp: ChannelPlan) -> Proc:
     return ok
 
 
-def _ride_out(c: Ctx, v: int, task: Task) -> simpy.resources.resource.Request | None:
-    """The village proxy sets off for ``task``'s office: the agent's request; None if no trip.
+def _proxy_trip(c: Ctx, v: int, task: Task) -> Proc:
+    """The village proxy takes the case to ``task``'s office; the agent is free again once home.
 
     A trip takes one of the village's proxy agents (queued behind their other
     work) for the ride there and back, a villager's one-way minutes
     (``Task.travel``) each way; none inside the village. Each case is its own
-    trip (an upper bound on the proxies' travel load). The caller yields the
-    request and the travel, then calls ``_ride_back``: no trip generator.
+    trip (an upper bound on the proxies' travel load). The case goes on when it
+    reaches the office, while the proxy rides home (``_ride_home``).
     """
     if not task.trip or task.travel <= 0:
-        return None
-    return c.state.proxies.agents[v].request()
-
-
-def _ride_back(c: Ctx, v: int, req: simpy.resources.resource.Request, travel: float) -> None:
-    """The case is at the office: the proxy rides home, the agent free again once back."""
-    c.state.proxies.busy_min += 2.0 * travel
-    c.env.process(_ride_home(c.env, c.state.proxies.agents[v], req, travel))
+        return
+    proxies, env = c.state.proxies, c.env
+    agent = proxies.agents[v]
+    req = agent.request()
+    yield req
+    yield env.timeout(task.travel)
+    proxies.busy_min += 2.0 * task.travel
+    env.process(_ride_home(env, agent, req, task.travel))
 
 
 def _ride_home(env: simpy.Environment, agent: simpy.Resource, req: simpy.resources.resource.Request,

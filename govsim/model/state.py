@@ -116,8 +116,8 @@ def new_context(plan: RunPlan, draws: DrawSource | None = None) -> Ctx:
     streams = Streams(plan.seed)
     counters, backs = open_offices(env, plan.offices)
     pop = plan.pop
-    agents: list[simpy.Resource] = [HandOffResource(env, plan.proxies) for _ in range(len(pop.villages))
-                                    if plan.proxies]
+    agents: list[simpy.Resource] = ([HandOffResource(env, plan.proxies) for _ in range(len(pop.villages))]
+                                    if plan.proxies else [])
     state = RunState(
         env=env, streams=streams, counters=counters, backoffices=backs, proxies=Proxies(agents),
         platform=Platform.of(plan.apps), log=RequestLog(len(plan.needs)), home_at={},
